@@ -1,0 +1,49 @@
+package dev.atlas.config;
+
+/**
+ * Every setting Atlas reads, with its default and meaning. The single source for the README table and
+ * {@code conf/atlas.properties.example}.
+ *
+ * <p>A setting has one name in two spellings: {@code ATLAS_PORT} as an environment variable,
+ * {@code atlas.port} in a properties file. Immutable; safe from any thread.
+ */
+public enum Setting {
+    PORT("3001", "HTTP port of the embedded run (ignored inside a stock Tomcat)."),
+    BIND_ADDRESS("0.0.0.0", "Address the embedded run listens on."),
+    DATA_DIR("./data", "Directory of the embedded H2 database files."),
+    DB_URL("", "JDBC URL. Empty: H2 file database under ATLAS_DATA_DIR. A jdbc:postgresql: URL switches to PostgreSQL."),
+    DB_USER("", "Database user (PostgreSQL)."),
+    DB_PASSWORD("", "Database password (PostgreSQL)."),
+    DB_POOL_SIZE("10", "Maximum JDBC connections in the pool."),
+    WALLET_PATTERN("^0x[0-9a-fA-F]{40}$", "Regular expression an agent wallet address must match (compared case-insensitively, stored lower-case)."),
+    WS_MAX_MESSAGE_BYTES("65536", "Largest client WebSocket message; a larger one closes the session with 1009."),
+    WS_QUEUE_MAX_MESSAGES("1000", "Messages that may wait for one slow WebSocket client before it is closed."),
+    WS_QUEUE_MAX_BYTES("4194304", "Bytes that may wait for one slow WebSocket client before it is closed."),
+    WS_SEND_TIMEOUT_MS("10000", "A single send to a client that takes longer than this closes the session.");
+
+    private final String defaultValue;
+    private final String description;
+
+    Setting(String defaultValue, String description) {
+        this.defaultValue = defaultValue;
+        this.description = description;
+    }
+
+    /** Environment-variable spelling, e.g. {@code ATLAS_DB_URL}. */
+    public String envName() {
+        return "ATLAS_" + name();
+    }
+
+    /** Properties-file spelling, e.g. {@code atlas.db.url}. */
+    public String propertyName() {
+        return "atlas." + name().toLowerCase(java.util.Locale.ROOT).replace('_', '.');
+    }
+
+    public String defaultValue() {
+        return defaultValue;
+    }
+
+    public String description() {
+        return description;
+    }
+}

@@ -1,0 +1,157 @@
+package dev.atlas.db;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.atlas.config.AtlasConfig;
+import dev.atlas.config.ConfigException;
+import dev.atlas.config.Setting;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.EntityManagerFactory;
+import jakarta.persistence.EntityTransaction;
+import jakarta.persistence.Persistence;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+
+/**
+ * Owns the connection pool, the schema migrations and the JPA {@link EntityManagerFactory}, and runs
+ * units of work in RESOURCE_LOCAL transactions (there is no JTA on Tomcat).
+ *
+ * <p>Threading: {@link #inTransaction} may be called from any thread; each call uses its own
+ * EntityManager and connection.
+ */
+@ApplicationScoped
+public class Database {
+    private static final Logger LOG = Logger.getLogger(Database.class.getName());
+
+    private HikariDataSource dataSource;
+    private EntityManagerFactory emf;
+    private boolean postgres;
+
+    /** For CDI proxies only. */
+    protected Database() {
+    }
+
+    @Inject
+    public Database(AtlasConfig config) {
+        start(config);
+    }
+
+    /** Builds a Database outside CDI (tests, tools). */
+    public static Database open(AtlasConfig config) {
+        Database db = new Database();
+        db.start(config);
+        return db;
+    }
+
+    private void start(AtlasConfig config) {
+        String url = jdbcUrl(config);
+        postgres = url.startsWith("jdbc:postgresql:");
+        if (!postgres && !url.startsWith("jdbc:h2:")) {
+            throw new ConfigException("ATLAS_DB_URL must be a jdbc:h2: or jdbc:postgresql: URL, got '" + url + "'");
+        }
+        HikariConfig hc = new HikariConfig();
+        hc.setPoolName("atlas");
+        hc.setJdbcUrl(url);
+        hc.setUsername(config.get(Setting.DB_USER));
+        hc.setPassword(config.get(Setting.DB_PASSWORD));
+        hc.setMaximumPoolSize(config.getInt(Setting.DB_POOL_SIZE));
+        hc.setAutoCommit(false);
+        hc.setDriverClassName(postgres ? "org.postgresql.Driver" : "org.h2.Driver");
+        dataSource = new HikariDataSource(hc);
+
+        Flyway.configure(Database.class.getClassLoader())
+                .dataSource(dataSource)
+                .locations("classpath:db/migration")
+                .load()
+                .migrate();
+
+        Map<String, Object> props = new HashMap<>();
+        props.put("jakarta.persistence.nonJtaDataSource", dataSource);
+        props.put("eclipselink.target-database", postgres
+                ? "org.eclipse.persistence.platform.database.PostgreSQLPlatform"
+                : "org.eclipse.persistence.platform.database.H2Platform");
+        emf = Persistence.createEntityManagerFactory("atlas", props);
+        LOG.info(() -> "Database ready: " + redact(url));
+    }
+
+    /** The JDBC URL from settings; by default an H2 file database under the data directory. */
+    static String jdbcUrl(AtlasConfig config) {
+        String url = config.get(Setting.DB_URL);
+        if (!url.isEmpty()) {
+            return url;
+        }
+        Path dir = Path.of(config.get(Setting.DATA_DIR)).toAbsolutePath().normalize();
+        // WRITE_DELAY=0: a commit acknowledged to a REST caller must be in the file, not in a 500 ms buffer.
+        return "jdbc:h2:file:" + dir.resolve("atlas") + ";WRITE_DELAY=0";
+    }
+
+    private static String redact(String url) {
+        return url.replaceAll("(?i)(password=)[^&;]*", "$1***");
+    }
+
+    public boolean isPostgres() {
+        return postgres;
+    }
+
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    /**
+     * Runs {@code work} in one transaction and commits it. Any exception rolls back and is rethrown
+     * unchanged; nothing is committed then.
+     */
+    public <T> T inTransaction(Function<EntityManager, T> work) {
+        EntityManager em = emf.createEntityManager();
+        EntityTransaction tx = em.getTransaction();
+        try {
+            tx.begin();
+            T result = work.apply(em);
+            tx.commit();
+            return result;
+        } finally {
+            try {
+                if (tx.isActive()) {
+                    tx.rollback();
+                }
+            } finally {
+                em.close();
+            }
+        }
+    }
+
+    /** Runs read-only work; the transaction is rolled back at the end. */
+    public <T> T read(Function<EntityManager, T> work) {
+        EntityManager em = emf.createEntityManager();
+        try {
+            em.getTransaction().begin();
+            return work.apply(em);
+        } finally {
+            try {
+                if (em.getTransaction().isActive()) {
+                    em.getTransaction().rollback();
+                }
+            } finally {
+                em.close();
+            }
+        }
+    }
+
+    @PreDestroy
+    public void close() {
+        if (emf != null && emf.isOpen()) {
+            emf.close();
+        }
+        if (dataSource != null) {
+            dataSource.close();
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package dev.atlas.event;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The outbox: appends events inside the writer's transaction, and reads them back (gap filling, replay).
+ *
+ * <p>Ordering: {@link #begin} locks the single {@code event_sequence} row ({@code SELECT … FOR UPDATE})
+ * and holds the lock until the caller's transaction ends. Writers are therefore serialized from that
+ * point to commit, so event ids are assigned in commit order on every node sharing the database, and a
+ * reader that sees id N has already been able to see every id below it. This is the "serialize id
+ * assignment until commit" answer to the outbox ordering trap in DESIGN.md.
+ *
+ * <p>Stateless; safe from any thread.
+ */
+@ApplicationScoped
+public class EventLog {
+
+    /**
+     * Takes the write lock for this transaction. Call it first in a writing transaction, before reading
+     * the rows it changes, so that the change is computed from the latest committed state.
+     */
+    public Appender begin(EntityManager em) {
+        EventSequence seq = em.find(EventSequence.class, EventSequence.ROW, LockModeType.PESSIMISTIC_WRITE);
+        if (seq == null) {
+            throw new IllegalStateException("event_sequence row missing: the schema was not migrated");
+        }
+        return new Appender(em, seq);
+    }
+
+    /** The id of the last committed event, 0 when there is none. */
+    public long lastEventId(EntityManager em) {
+        Long max = em.createQuery("SELECT MAX(e.id) FROM EventRecord e", Long.class).getSingleResult();
+        return max == null ? 0 : max;
+    }
+
+    /** Up to {@code limit} committed events with an id above {@code afterId}, in id order. */
+    public List<TaskEvent> readAfter(EntityManager em, long afterId, int limit) {
+        return em.createQuery("SELECT e FROM EventRecord e WHERE e.id > :after ORDER BY e.id", EventRecord.class)
+                .setParameter("after", afterId)
+                .setMaxResults(limit)
+                .getResultList()
+                .stream()
+                .map(EventRecord::toEvent)
+                .toList();
+    }
+
+    /**
+     * Writes the events of one transaction. Not thread-safe: it belongs to the transaction's thread.
+     */
+    public static final class Appender {
+        private final EntityManager em;
+        private final EventSequence seq;
+        private final Instant timestamp;
+
+        private Appender(EntityManager em, EventSequence seq) {
+            this.em = em;
+            this.seq = seq;
+            // One timestamp for every event of the transaction, at millisecond precision as on the wire.
+            this.timestamp = Instant.ofEpochMilli(System.currentTimeMillis());
+        }
+
+        /** The commit timestamp every event of this transaction carries. */
+        public Instant timestamp() {
+            return timestamp;
+        }
+
+        public TaskEvent append(EventType type, long taskId, String agentWallet, String previousWallet,
+                                String dataJson) {
+            TaskEvent e = new TaskEvent(seq.next(), type, timestamp, taskId, agentWallet, previousWallet, dataJson);
+            em.persist(new EventRecord(e));
+            return e;
+        }
+    }
+}

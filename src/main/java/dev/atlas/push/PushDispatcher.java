@@ -1,0 +1,142 @@
+package dev.atlas.push;
+
+import dev.atlas.db.Database;
+import dev.atlas.event.EventLog;
+import dev.atlas.event.TaskEvent;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.time.Instant;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Turns committed {@link TaskEvent}s into pushes, in id order, exactly once each.
+ *
+ * <p>Committing threads fire events concurrently, so event 11 may be observed before event 10. The
+ * dispatcher holds an early event back until the ones before it arrive; if a hole stays open (the
+ * firing thread died after its commit), or events were missed altogether, a catch-up read of the outbox
+ * fills it. Each event is serialized once ({@link Envelope#of}) and the same text is offered to every
+ * session's writer.
+ *
+ * <p>Threading: all state is confined to one dispatcher thread. Observers, opens and closes only
+ * enqueue work on it, so a request thread never waits for clients, and a session registered by
+ * {@link #open} receives its {@code hello} and then every event after the hello's id, none before.
+ */
+@ApplicationScoped
+public class PushDispatcher {
+    private static final Logger LOG = Logger.getLogger(PushDispatcher.class.getName());
+    /** How long an early event may wait for its predecessor before the outbox is read. */
+    static final long HOLE_WAIT_MS = 250;
+    /** Catch-up batch size. */
+    private static final int CATCH_UP_BATCH = 500;
+
+    @Inject
+    Database db;
+    @Inject
+    EventLog eventLog;
+    @Inject
+    SessionRegistry registry;
+
+    private ScheduledExecutorService thread;
+    private volatile long lastDispatched;
+    private final TreeMap<Long, TaskEvent> early = new TreeMap<>();
+    private long holeSince;
+
+    @PostConstruct
+    void start() {
+        lastDispatched = db.read(eventLog::lastEventId);
+        thread = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "atlas-push-dispatcher");
+            t.setDaemon(true);
+            return t;
+        });
+        thread.scheduleWithFixedDelay(this::catchUpIfBehind, 1, 1, TimeUnit.SECONDS);
+        LOG.info(() -> "Push dispatcher started after event " + lastDispatched);
+    }
+
+    @PreDestroy
+    void stop() {
+        thread.shutdownNow();
+    }
+
+    /** Observes every committed event (fired by the task service after its commit). */
+    void onCommitted(@Observes TaskEvent event) {
+        thread.execute(() -> accept(event));
+    }
+
+    /** Registers a session: it gets its hello, then every event after the hello's id. */
+    public void open(PushSession session) {
+        thread.execute(() -> {
+            session.writer().offer(Envelope.hello(lastDispatched, Instant.now()));
+            registry.add(session);
+        });
+    }
+
+    /** Unregisters a session; ordered after its {@link #open}, and idempotent. */
+    public void close(PushSession session) {
+        session.writer().detach();
+        thread.execute(() -> registry.remove(session.id()));
+    }
+
+    private void accept(TaskEvent e) {
+        if (e.id() <= lastDispatched) {
+            return; // already pushed (a catch-up read got there first)
+        }
+        if (e.id() != lastDispatched + 1) {
+            if (early.isEmpty()) {
+                holeSince = System.currentTimeMillis();
+            }
+            early.put(e.id(), e);
+            return;
+        }
+        dispatch(e);
+        while (!early.isEmpty() && early.firstKey() == lastDispatched + 1) {
+            dispatch(early.pollFirstEntry().getValue());
+        }
+        early.headMap(lastDispatched, true).clear();
+        if (!early.isEmpty()) {
+            holeSince = System.currentTimeMillis();
+        }
+    }
+
+    private void dispatch(TaskEvent e) {
+        String text = Envelope.of(e);
+        for (PushSession s : registry.all()) {
+            s.writer().offer(text);
+        }
+        lastDispatched = e.id();
+    }
+
+    /**
+     * Reads the outbox when a hole has stayed open too long, and also every second in any case, so that
+     * an event whose firing was lost is still pushed.
+     */
+    private void catchUpIfBehind() {
+        if (!early.isEmpty() && System.currentTimeMillis() - holeSince < HOLE_WAIT_MS) {
+            return;
+        }
+        try {
+            List<TaskEvent> missed;
+            do {
+                long after = lastDispatched;
+                missed = db.read(em -> eventLog.readAfter(em, after, CATCH_UP_BATCH));
+                missed.forEach(this::accept);
+            } while (missed.size() == CATCH_UP_BATCH);
+        } catch (RuntimeException ex) {
+            LOG.log(Level.WARNING, "Outbox catch-up failed; retrying in a second", ex);
+        }
+    }
+
+    /** Id of the last event pushed to sessions (for diagnostics and tests). */
+    public long lastDispatched() {
+        return lastDispatched;
+    }
+}

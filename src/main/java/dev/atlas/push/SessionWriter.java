@@ -1,0 +1,150 @@
+package dev.atlas.push;
+
+import java.util.ArrayDeque;
+
+/**
+ * The one writer of a client session: a bounded queue in front of a {@link Transport} with at most one
+ * send in flight (Tomcat throws {@code IllegalStateException [TEXT_FULL_WRITING]} on a second concurrent
+ * send). When the queue passes its bound in messages or characters, or a send fails, the session is
+ * closed, and only that session: offering never blocks, so a slow client never slows the others.
+ *
+ * <p>Threading: {@link #offer} and {@link #close} may be called from any thread. Sends are issued by
+ * whichever thread finds the writer idle, or by the completion of the previous send; a completion that
+ * happens inside {@code send} is handled by a loop rather than by recursion.
+ */
+public final class SessionWriter {
+    private final Transport transport;
+    private final int maxMessages;
+    private final long maxChars;
+
+    private final ArrayDeque<String> queue = new ArrayDeque<>();
+    private long queuedChars;
+    private boolean inFlight;
+    private boolean closed;
+
+    public SessionWriter(Transport transport, int maxMessages, long maxChars) {
+        this.transport = transport;
+        this.maxMessages = maxMessages;
+        this.maxChars = maxChars;
+    }
+
+    /**
+     * Queues a message. Returns false when the writer is closed or the message pushed the queue past its
+     * bound, in which case the session is being closed with {@link CloseCodes#TRY_AGAIN_LATER}.
+     */
+    public boolean offer(String text) {
+        boolean overflow = false;
+        boolean startPump = false;
+        synchronized (this) {
+            if (closed) {
+                return false;
+            }
+            if (queue.size() >= maxMessages || queuedChars + text.length() > maxChars) {
+                overflow = true;
+                markClosed();
+            } else {
+                queue.add(text);
+                queuedChars += text.length();
+                if (!inFlight) {
+                    inFlight = true;
+                    startPump = true;
+                }
+            }
+        }
+        if (overflow) {
+            transport.close(CloseCodes.TRY_AGAIN_LATER, "slow consumer: more than " + maxMessages
+                    + " messages or " + maxChars + " characters waiting");
+            return false;
+        }
+        if (startPump) {
+            pump();
+        }
+        return true;
+    }
+
+    /** Closes the session with the given code; later offers are refused. Idempotent. */
+    public void close(int code, String reason) {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            markClosed();
+        }
+        transport.close(code, reason);
+    }
+
+    /** Marks the writer closed without closing the transport (the connection is already gone). */
+    public synchronized void detach() {
+        markClosed();
+    }
+
+    public synchronized boolean isClosed() {
+        return closed;
+    }
+
+    /** Messages waiting behind the one in flight. */
+    public synchronized int queued() {
+        return queue.size();
+    }
+
+    private void markClosed() {
+        closed = true;
+        queue.clear();
+        queuedChars = 0;
+    }
+
+    private void pump() {
+        while (true) {
+            String next;
+            synchronized (this) {
+                next = closed ? null : queue.poll();
+                if (next == null) {
+                    inFlight = false;
+                    return;
+                }
+                queuedChars -= next.length();
+            }
+            Send send = new Send();
+            try {
+                transport.send(next, send);
+            } catch (RuntimeException e) {
+                send.accept(e);
+            }
+            Throwable failure;
+            synchronized (this) {
+                send.returned = true;
+                if (!send.completed) {
+                    return; // the completion comes later, on another thread, and pumps again
+                }
+                failure = send.failure;
+            }
+            if (failure != null) {
+                close(CloseCodes.INTERNAL_ERROR, "send failed");
+                return;
+            }
+        }
+    }
+
+    /** The completion of one send; tells apart a completion that came back inside {@code send}. */
+    private final class Send implements java.util.function.Consumer<Throwable> {
+        private boolean returned;
+        private boolean completed;
+        private Throwable failure;
+
+        @Override
+        public void accept(Throwable t) {
+            synchronized (SessionWriter.this) {
+                completed = true;
+                failure = t;
+                if (!returned) {
+                    return; // inline: the pump loop goes on
+                }
+            }
+            if (t != null) {
+                close(CloseCodes.INTERNAL_ERROR, "send failed");
+            } else {
+                pump();
+            }
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package dev.atlas.push;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.OnClose;
+import jakarta.websocket.OnError;
+import jakarta.websocket.OnMessage;
+import jakarta.websocket.OnOpen;
+import jakarta.websocket.Session;
+import jakarta.websocket.server.ServerEndpoint;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * {@code /ws}: plain JSON envelopes. On open the client gets {@code hello} with the last event id, then
+ * every event. Client messages are JSON objects with a {@code type}; {@code ping} is answered with
+ * {@code pong}, anything else with an {@code error} event (the session stays open). A message larger
+ * than the limit closes the session with 1009.
+ *
+ * <p>One instance per connection (the WebSocket default); Tomcat calls it from one thread at a time.
+ * Messages arrive in parts so that Tomcat's per-session buffer stays small; the parts are joined here.
+ */
+@ServerEndpoint("/ws")
+public class WsEndpoint {
+    private static final Logger LOG = Logger.getLogger(WsEndpoint.class.getName());
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private PushHub hub;
+    private PushSession push;
+    private final StringBuilder message = new StringBuilder();
+    private int messageBytes;
+    private boolean tooBig;
+
+    @OnOpen
+    public void open(Session session) {
+        hub = PushHub.lookup();
+        SessionWriter writer = hub.newWriter(hub.transportFor(session));
+        push = new PushSession(session.getId(), "ws", writer);
+        hub.dispatcher().open(push);
+    }
+
+    @OnMessage
+    public void part(Session session, String part, boolean last) {
+        if (tooBig) {
+            return;
+        }
+        messageBytes += Utf8.length(part);
+        if (messageBytes > hub.maxMessageBytes()) {
+            tooBig = true;
+            message.setLength(0);
+            push.writer().close(CloseCodes.TOO_BIG, "message larger than " + hub.maxMessageBytes() + " bytes");
+            return;
+        }
+        message.append(part);
+        if (last) {
+            String text = message.toString();
+            message.setLength(0);
+            messageBytes = 0;
+            handle(text);
+        }
+    }
+
+    private void handle(String text) {
+        JsonNode msg;
+        try {
+            msg = JSON.readTree(text);
+        } catch (IOException e) {
+            reply(Envelope.error("malformed JSON", Instant.now()));
+            return;
+        }
+        if (msg == null || !msg.isObject() || !msg.path("type").isTextual()) {
+            reply(Envelope.error("expected a JSON object with a string field 'type'", Instant.now()));
+            return;
+        }
+        String type = msg.get("type").asText();
+        if ("ping".equals(type)) {
+            reply(Envelope.pong(Instant.now()));
+        } else {
+            reply(Envelope.error("unknown message type '" + truncate(type) + "'", Instant.now()));
+        }
+    }
+
+    private void reply(String text) {
+        push.writer().offer(text);
+    }
+
+    private static String truncate(String s) {
+        return s.length() <= 64 ? s : s.substring(0, 64) + "…";
+    }
+
+    @OnClose
+    public void close(Session session, CloseReason reason) {
+        if (push != null) {
+            hub.dispatcher().close(push);
+        }
+    }
+
+    @OnError
+    public void error(Session session, Throwable t) {
+        LOG.log(Level.FINE, "WebSocket error on session " + session.getId(), t);
+        if (push != null) {
+            hub.dispatcher().close(push);
+        }
+    }
+}

@@ -1,0 +1,131 @@
+package dev.atlas.task;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.SequenceGenerator;
+import jakarta.persistence.Table;
+import jakarta.persistence.Version;
+
+/**
+ * The task row. Package-private: it never leaves {@link TaskService}, which hands out {@link TaskView}s.
+ *
+ * <p>Fields are private and changed only through this class's methods: EclipseLink's static weaving
+ * tracks changes by rewriting field access inside the entity class, so a write from another class
+ * would go unnoticed and never reach the database.
+ */
+@Entity
+@Table(name = "task")
+class Task {
+    @Id
+    @SequenceGenerator(name = "task_id", sequenceName = "task_id_seq", allocationSize = 1)
+    @GeneratedValue(strategy = GenerationType.SEQUENCE, generator = "task_id")
+    private long id;
+
+    @Column(nullable = false, length = 200)
+    private String title;
+
+    @Column(length = 10000)
+    private String description;
+
+    @Column(nullable = false, length = 16)
+    private String status;
+
+    @Column(name = "agent_wallet")
+    private String agentWallet;
+
+    @Column(nullable = false, length = 8)
+    private String priority;
+
+    @Column(name = "due_at")
+    private Long dueAt;
+
+    @Column(name = "created_at", nullable = false)
+    private long createdAt;
+
+    @Column(name = "updated_at", nullable = false)
+    private long updatedAt;
+
+    @Column(name = "started_at")
+    private Long startedAt;
+
+    @Column(name = "completed_at")
+    private Long completedAt;
+
+    @Version
+    private long version;
+
+    protected Task() {
+    }
+
+    Task(String title, String description, String agentWallet, Priority priority, Long dueAt, long now) {
+        this.title = title;
+        this.description = description;
+        this.agentWallet = agentWallet;
+        this.priority = priority.wireName();
+        this.dueAt = dueAt;
+        this.status = TaskStatus.PENDING.wireName();
+        this.createdAt = now;
+        this.updatedAt = now;
+    }
+
+    void setTitle(String title) {
+        this.title = title;
+    }
+
+    void setDescription(String description) {
+        this.description = description;
+    }
+
+    void setAgentWallet(String agentWallet) {
+        this.agentWallet = agentWallet;
+    }
+
+    void setPriority(Priority priority) {
+        this.priority = priority.wireName();
+    }
+
+    void setDueAt(Long dueAt) {
+        this.dueAt = dueAt;
+    }
+
+    void touch(long now) {
+        this.updatedAt = now;
+    }
+
+    /** Moves to {@code target} if the transition table allows it. */
+    void moveTo(TaskStatus target, long now) {
+        TaskStatus from = status();
+        if (!from.canMoveTo(target)) {
+            throw new IllegalTransitionException(id, from, target);
+        }
+        status = target.wireName();
+        updatedAt = now;
+        if (target == TaskStatus.IN_PROGRESS) {
+            startedAt = now;
+        } else if (target == TaskStatus.COMPLETED) {
+            completedAt = now;
+        }
+    }
+
+    TaskStatus status() {
+        return TaskStatus.fromWireName(status);
+    }
+
+    long id() {
+        return id;
+    }
+
+    String agentWallet() {
+        return agentWallet;
+    }
+
+    TaskView view() {
+        return new TaskView(id, title, description, status, agentWallet, priority,
+                dev.atlas.event.WireTime.formatMillis(dueAt), dev.atlas.event.WireTime.formatMillis(createdAt),
+                dev.atlas.event.WireTime.formatMillis(updatedAt), dev.atlas.event.WireTime.formatMillis(startedAt),
+                dev.atlas.event.WireTime.formatMillis(completedAt), version);
+    }
+}

@@ -1,0 +1,232 @@
+package dev.atlas.task;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.atlas.config.AtlasConfig;
+import dev.atlas.db.Database;
+import dev.atlas.event.EventLog;
+import dev.atlas.event.EventType;
+import dev.atlas.event.TaskEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.TypedQuery;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Every task change, each in one transaction that also writes its events to the outbox; after the
+ * commit, each event is fired as a CDI {@link TaskEvent}. Nothing is fired for a transaction that
+ * rolled back, and a failing observer never fails the call (the change is already committed).
+ *
+ * <p>Thread-safe: stateless apart from its collaborators.
+ */
+@ApplicationScoped
+public class TaskService {
+    private static final Logger LOG = Logger.getLogger(TaskService.class.getName());
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private Database db;
+    private EventLog eventLog;
+    private TaskRules rules;
+    private Consumer<TaskEvent> publisher;
+
+    /** For CDI proxies only. */
+    protected TaskService() {
+    }
+
+    @Inject
+    public TaskService(Database db, EventLog eventLog, AtlasConfig config, Event<TaskEvent> cdiEvents) {
+        this(db, eventLog, new TaskRules(config), cdiEvents::fire);
+    }
+
+    /** Outside CDI (tests): {@code publisher} receives each committed event. */
+    public TaskService(Database db, EventLog eventLog, TaskRules rules, Consumer<TaskEvent> publisher) {
+        this.db = db;
+        this.eventLog = eventLog;
+        this.rules = rules;
+        this.publisher = publisher;
+    }
+
+    public TaskRules rules() {
+        return rules;
+    }
+
+    public TaskView create(NewTask input) {
+        List<FieldError> errors = new ArrayList<>();
+        String title = rules.title(input.title(), errors);
+        String description = rules.description(input.description(), errors);
+        String wallet = rules.wallet(input.agentWallet(), "agentWallet", errors);
+        throwIfAny(errors);
+
+        return write(em -> {
+            EventLog.Appender events = eventLog.begin(em);
+            Task t = new Task(title, description, wallet,
+                    input.priority() == null ? Priority.NORMAL : input.priority(),
+                    input.dueAt() == null ? null : input.dueAt().toEpochMilli(),
+                    events.timestamp().toEpochMilli());
+            em.persist(t);
+            em.flush();
+            TaskView view = t.view();
+            String data = json(view);
+            List<TaskEvent> fired = new ArrayList<>(2);
+            fired.add(events.append(EventType.TASK_CREATED, t.id(), wallet, null, data));
+            if (wallet != null) {
+                fired.add(events.append(EventType.TASK_ASSIGNED, t.id(), wallet, null, data));
+            }
+            return new Written(view, fired);
+        });
+    }
+
+    public TaskView get(long id) {
+        return db.read(em -> find(em, id).view());
+    }
+
+    public TaskPage list(TaskQuery q) {
+        return db.read(em -> {
+            StringBuilder jpql = new StringBuilder("SELECT t FROM Task t WHERE 1 = 1");
+            if (q.status() != null) {
+                jpql.append(" AND t.status = :status");
+            }
+            if (q.agentWallet() != null) {
+                jpql.append(" AND t.agentWallet = :wallet");
+            }
+            if (q.beforeId() != null) {
+                jpql.append(" AND t.id < :before");
+            }
+            jpql.append(" ORDER BY t.id DESC");
+            TypedQuery<Task> query = em.createQuery(jpql.toString(), Task.class);
+            if (q.status() != null) {
+                query.setParameter("status", q.status().wireName());
+            }
+            if (q.agentWallet() != null) {
+                query.setParameter("wallet", rules.walletFilter(q.agentWallet()));
+            }
+            if (q.beforeId() != null) {
+                query.setParameter("before", q.beforeId());
+            }
+            List<Task> rows = query.setMaxResults(q.limit() + 1).getResultList();
+            boolean more = rows.size() > q.limit();
+            List<TaskView> items = rows.stream().limit(q.limit()).map(Task::view).toList();
+            return new TaskPage(items, more ? items.get(items.size() - 1).id() : null);
+        });
+    }
+
+    public TaskView update(long id, TaskChanges c) {
+        List<FieldError> errors = new ArrayList<>();
+        String title = c.titleSet() ? rules.title(c.title(), errors) : null;
+        String description = c.descriptionSet() ? rules.description(c.description(), errors) : null;
+        String wallet = c.agentWalletSet() ? rules.wallet(c.agentWallet(), "agentWallet", errors) : null;
+        if (c.prioritySet() && c.priority() == null) {
+            errors.add(new FieldError("priority", "must be one of low, normal, high"));
+        }
+        throwIfAny(errors);
+
+        return write(em -> {
+            EventLog.Appender events = eventLog.begin(em);
+            Task t = find(em, id);
+            String previousWallet = t.agentWallet();
+            if (c.titleSet()) {
+                t.setTitle(title);
+            }
+            if (c.descriptionSet()) {
+                t.setDescription(description);
+            }
+            if (c.agentWalletSet()) {
+                t.setAgentWallet(wallet);
+            }
+            if (c.prioritySet()) {
+                t.setPriority(c.priority());
+            }
+            if (c.dueAtSet()) {
+                t.setDueAt(c.dueAt() == null ? null : c.dueAt().toEpochMilli());
+            }
+            t.touch(events.timestamp().toEpochMilli());
+            em.flush();
+            TaskView view = t.view();
+            String data = json(view);
+            String newWallet = t.agentWallet();
+            boolean agentChanged = !Objects.equals(previousWallet, newWallet);
+            List<TaskEvent> fired = new ArrayList<>(2);
+            fired.add(events.append(EventType.TASK_UPDATED, t.id(), newWallet,
+                    agentChanged ? previousWallet : null, data));
+            if (agentChanged && newWallet != null) {
+                fired.add(events.append(EventType.TASK_ASSIGNED, t.id(), newWallet, previousWallet, data));
+            }
+            return new Written(view, fired);
+        });
+    }
+
+    public TaskView start(long id) {
+        return move(id, TaskStatus.IN_PROGRESS, EventType.TASK_UPDATED);
+    }
+
+    public TaskView complete(long id) {
+        return move(id, TaskStatus.COMPLETED, EventType.TASK_COMPLETED);
+    }
+
+    public void delete(long id) {
+        write(em -> {
+            EventLog.Appender events = eventLog.begin(em);
+            Task t = find(em, id);
+            em.remove(t);
+            String data = "{\"id\":" + t.id() + "}";
+            return new Written(null, List.of(events.append(EventType.TASK_DELETED, t.id(), t.agentWallet(), null, data)));
+        });
+    }
+
+    private TaskView move(long id, TaskStatus target, EventType eventType) {
+        return write(em -> {
+            EventLog.Appender events = eventLog.begin(em);
+            Task t = find(em, id);
+            t.moveTo(target, events.timestamp().toEpochMilli());
+            em.flush();
+            TaskView view = t.view();
+            return new Written(view, List.of(events.append(eventType, t.id(), t.agentWallet(), null, json(view))));
+        });
+    }
+
+    /** Runs one writing transaction, then, after its commit, publishes its events in order. */
+    private TaskView write(java.util.function.Function<EntityManager, Written> work) {
+        Written w = db.inTransaction(work);
+        for (TaskEvent e : w.events()) {
+            try {
+                publisher.accept(e);
+            } catch (RuntimeException ex) {
+                // The change is committed and its event is in the outbox; a push failure must not fail the call.
+                LOG.log(Level.WARNING, "Publishing event " + e.id() + " failed", ex);
+            }
+        }
+        return w.view();
+    }
+
+    private static Task find(EntityManager em, long id) {
+        Task t = em.find(Task.class, id);
+        if (t == null) {
+            throw new TaskNotFoundException(id);
+        }
+        return t;
+    }
+
+    private static void throwIfAny(List<FieldError> errors) {
+        if (!errors.isEmpty()) {
+            throw new ValidationException(errors);
+        }
+    }
+
+    static String json(TaskView view) {
+        try {
+            return JSON.writeValueAsString(view);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("TaskView cannot be serialized", e);
+        }
+    }
+
+    private record Written(TaskView view, List<TaskEvent> events) {
+    }
+}

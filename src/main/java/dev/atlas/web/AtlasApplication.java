@@ -1,0 +1,20 @@
+package dev.atlas.web;
+
+import jakarta.ws.rs.ApplicationPath;
+import org.glassfish.jersey.jackson.JacksonFeature;
+import org.glassfish.jersey.server.ResourceConfig;
+import org.glassfish.jersey.server.ServerProperties;
+
+/**
+ * The JAX-RS application under {@code /api}: task resources plus this package's filters and mappers.
+ * Jackson is registered without its own exception mappers so that every error is a problem document.
+ */
+@ApplicationPath("/api")
+public class AtlasApplication extends ResourceConfig {
+    public AtlasApplication() {
+        packages(false, "dev.atlas.task.api", "dev.atlas.web");
+        register(JacksonFeature.withoutExceptionMappers());
+        property(ServerProperties.WADL_FEATURE_DISABLE, true);
+        property(ServerProperties.RESPONSE_SET_STATUS_OVER_SEND_ERROR, true);
+    }
+}

@@ -1,0 +1,33 @@
+package dev.atlas.web;
+
+import dev.atlas.task.IllegalTransitionException;
+import dev.atlas.task.TaskNotFoundException;
+import dev.atlas.task.ValidationException;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.ext.ExceptionMapper;
+import jakarta.ws.rs.ext.Provider;
+
+/**
+ * The task domain's refusals: invalid input (400 with every offending field), unknown task (404),
+ * illegal status transition (409).
+ */
+@Provider
+public class DomainExceptionMapper implements ExceptionMapper<RuntimeException> {
+    /** Anything that is not a domain refusal goes on to the unexpected-error mapper. */
+    private final UnexpectedErrorMapper fallback = new UnexpectedErrorMapper();
+
+    @Override
+    public Response toResponse(RuntimeException e) {
+        if (e instanceof ValidationException v) {
+            return Problem.of("validation", "Invalid request", 400, "One or more fields are invalid.")
+                    .withErrors(v.errors()).toResponse();
+        }
+        if (e instanceof TaskNotFoundException) {
+            return Problem.of("not-found", "Not Found", 404, e.getMessage()).toResponse();
+        }
+        if (e instanceof IllegalTransitionException) {
+            return Problem.of("illegal-transition", "Conflict", 409, e.getMessage()).toResponse();
+        }
+        return fallback.toResponse(e);
+    }
+}
