@@ -15,6 +15,7 @@ public enum Setting {
     DB_USER("", "Database user (PostgreSQL)."),
     DB_PASSWORD("", "Database password (PostgreSQL)."),
     DB_POOL_SIZE("10", "Maximum JDBC connections in the pool."),
+    NODE_ID("", "Name of this node in logs and diagnostics. Empty: host name plus a random suffix."),
     WALLET_PATTERN("^0x[0-9a-fA-F]{40}$", "Regular expression an agent wallet address must match (compared case-insensitively, stored lower-case)."),
     WS_MAX_MESSAGE_BYTES("65536", "Largest client WebSocket message; a larger one closes the session with 1009."),
     WS_QUEUE_MAX_MESSAGES("1000", "Messages that may wait for one slow WebSocket client before it is closed."),

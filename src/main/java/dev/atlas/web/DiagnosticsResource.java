@@ -1,0 +1,38 @@
+package dev.atlas.web;
+
+import dev.atlas.push.PushDispatcher;
+import dev.atlas.push.SessionRegistry;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.util.Map;
+
+/**
+ * {@code GET /api/diagnostics}: what this node is doing right now — open sessions by transport, the last
+ * event id pushed, node id, uptime and version. (Admin-only once authentication exists.)
+ */
+@Path("/diagnostics")
+@Produces(MediaType.APPLICATION_JSON)
+@RequestScoped
+public class DiagnosticsResource {
+    @Inject
+    SessionRegistry registry;
+    @Inject
+    PushDispatcher dispatcher;
+    @Inject
+    NodeInfo node;
+
+    /** The diagnostics document. */
+    public record Diagnostics(String nodeId, String version, long uptimeSeconds, long lastEventId,
+                              int sessions, Map<String, Integer> sessionsByTransport) {
+    }
+
+    @GET
+    public Diagnostics get() {
+        return new Diagnostics(node.nodeId(), node.version(), node.uptimeSeconds(), dispatcher.lastDispatched(),
+                registry.size(), registry.countByTransport());
+    }
+}

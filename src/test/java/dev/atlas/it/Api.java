@@ -1,0 +1,73 @@
+package dev.atlas.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.function.Function;
+
+/** A small real-HTTP client for the task API, returning status, headers and the parsed body. */
+public final class Api {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final Function<String, URI> base;
+
+    public Api(Function<String, URI> base) {
+        this.base = base;
+    }
+
+    /** A response: status, content type, raw body and the body as JSON (null when empty or not JSON). */
+    public record Reply(int status, String contentType, String body, JsonNode json, HttpResponse<String> raw) {
+        public String header(String name) {
+            return raw.headers().firstValue(name).orElse(null);
+        }
+    }
+
+    public Reply get(String path) {
+        return send(HttpRequest.newBuilder(base.apply(path)).GET());
+    }
+
+    public Reply post(String path, String json) {
+        return send(HttpRequest.newBuilder(base.apply(path)).header("Content-Type", "application/json")
+                .POST(json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    public Reply put(String path, String json) {
+        return send(HttpRequest.newBuilder(base.apply(path)).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    public Reply delete(String path) {
+        return send(HttpRequest.newBuilder(base.apply(path)).DELETE());
+    }
+
+    public Reply send(HttpRequest.Builder b) {
+        try {
+            HttpResponse<String> r = http.send(b.timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+            JsonNode json = null;
+            String ct = r.headers().firstValue("Content-Type").orElse("");
+            if (ct.contains("json") && !r.body().isEmpty()) {
+                json = JSON.readTree(r.body());
+            }
+            return new Reply(r.statusCode(), ct, r.body(), json, r);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Creates a task and returns its JSON; fails unless the answer is 201. */
+    public JsonNode create(String json) {
+        Reply r = post("/api/tasks", json);
+        if (r.status() != 201) {
+            throw new AssertionError("create failed: " + r.status() + " " + r.body());
+        }
+        return r.json();
+    }
+}

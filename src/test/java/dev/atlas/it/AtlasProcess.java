@@ -1,0 +1,178 @@
+package dev.atlas.it;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The real one-command run in its own process: {@code java -jar target/atlas-server.jar target/atlas.war},
+ * on a free loopback port, with the given settings as environment variables. Its output goes to
+ * {@code target/it-logs/<name>.log}. Used by the integration tests so that they exercise the packaged WAR
+ * exactly as an operator runs it.
+ */
+public final class AtlasProcess implements AutoCloseable {
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+
+    private final String name;
+    private final Map<String, String> env;
+    private final int port;
+    private final Path log;
+    private Process process;
+
+    public AtlasProcess(String name, Map<String, String> settings) {
+        this.name = name;
+        this.port = freePort();
+        this.env = new HashMap<>(settings);
+        this.env.put("ATLAS_PORT", Integer.toString(port));
+        this.env.putIfAbsent("ATLAS_BIND_ADDRESS", "127.0.0.1");
+        this.env.putIfAbsent("ATLAS_DATA_DIR", target().resolve("it-data").resolve(name).toString());
+        this.log = target().resolve("it-logs").resolve(name + ".log");
+    }
+
+    /** Deletes the data directory a process of this name would use, so that a test starts from nothing. */
+    public static void wipeData(String name) {
+        Path dir = target().resolve("it-data").resolve(name);
+        if (Files.exists(dir)) {
+            try (var paths = Files.walk(dir)) {
+                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    public static Path target() {
+        return Path.of(System.getProperty("atlas.war", "target/atlas.war")).toAbsolutePath().getParent();
+    }
+
+    /** Starts the server and waits until the API answers; fails with the log's tail if it does not. */
+    public AtlasProcess start() {
+        try {
+            Files.createDirectories(log.getParent());
+            List<String> cmd = new ArrayList<>();
+            cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            cmd.add("-Xmx512m");
+            cmd.add("-jar");
+            cmd.add(System.getProperty("atlas.launcher", "target/atlas-server.jar"));
+            cmd.add(System.getProperty("atlas.war", "target/atlas.war"));
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            pb.environment().keySet().removeIf(k -> k.startsWith("ATLAS_"));
+            pb.environment().putAll(env);
+            process = pb.start();
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot start the Atlas server process", e);
+        }
+        awaitReady();
+        return this;
+    }
+
+    private void awaitReady() {
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("Atlas exited with " + process.exitValue() + " during start:\n" + logTail());
+            }
+            try {
+                HttpResponse<Void> r = client.send(HttpRequest.newBuilder(uri("/api/diagnostics"))
+                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
+                if (r.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            pause(200);
+        }
+        throw new IllegalStateException("Atlas did not become ready within " + START_TIMEOUT + ":\n" + logTail());
+    }
+
+    public URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    public URI wsUri(String path) {
+        return URI.create("ws://127.0.0.1:" + port + path);
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** Stops the process gracefully (SIGTERM) and waits for it. */
+    public void stop() {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            waitFor();
+        }
+    }
+
+    /** Kills the process without warning (SIGKILL), as a crash would. */
+    public void kill() {
+        if (process != null && process.isAlive()) {
+            process.destroyForcibly();
+            waitFor();
+        }
+    }
+
+    private void waitFor() {
+        try {
+            if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    public String logTail() {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    @Override
+    public String toString() {
+        return "Atlas[" + name + " on port " + port + "]";
+    }
+
+    static int freePort() {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Polling interval in wait loops; never used as an assertion. */
+    static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,154 @@
+package dev.atlas.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * A real WebSocket client (the JDK's) that collects every text message the server sends, for tests.
+ * Messages are read as they arrive; {@link #next} waits with a timeout.
+ */
+public final class WsClient implements AutoCloseable {
+    static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    private final BlockingQueue<String> messages = new LinkedBlockingQueue<>();
+    private final CompletableFuture<int[]> closed = new CompletableFuture<>();
+    private final CompletableFuture<String> closeReason = new CompletableFuture<>();
+    private final WebSocket ws;
+
+    private WsClient(URI uri) throws Exception {
+        this.ws = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(WAIT)
+                .buildAsync(uri, new Listener()).get(10, TimeUnit.SECONDS);
+    }
+
+    public static WsClient connect(URI uri) {
+        try {
+            return new WsClient(uri);
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot connect to " + uri, e);
+        }
+    }
+
+    /** Connects and consumes the {@code hello}; returns the client (see {@link #helloId}). */
+    public static WsClient connectReady(URI uri) {
+        WsClient c = connect(uri);
+        JsonNode hello = c.nextJson();
+        if (!"hello".equals(hello.path("event").asText())) {
+            throw new AssertionError("expected hello first, got " + hello);
+        }
+        c.helloId = Long.parseLong(hello.path("id").asText());
+        return c;
+    }
+
+    private long helloId = -1;
+
+    public long helloId() {
+        return helloId;
+    }
+
+    public String next() {
+        try {
+            String m = messages.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            if (m == null) {
+                throw new AssertionError("no message within " + WAIT);
+            }
+            return m;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public JsonNode nextJson() {
+        try {
+            return JSON.readTree(next());
+        } catch (IOException e) {
+            throw new AssertionError("not JSON", e);
+        }
+    }
+
+    /** The next message that matches, skipping others; fails after the timeout. */
+    public JsonNode nextMatching(Predicate<JsonNode> p) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonNode n = nextJson();
+            if (p.test(n)) {
+                return n;
+            }
+        }
+        throw new AssertionError("no matching message within " + WAIT);
+    }
+
+    public void send(String text) {
+        ws.sendText(text, true).join();
+    }
+
+    /** Waits for the server to close the connection; returns the close code. */
+    public int awaitClose() {
+        try {
+            return closed.get(WAIT.toMillis(), TimeUnit.MILLISECONDS)[0];
+        } catch (Exception e) {
+            throw new AssertionError("connection not closed within " + WAIT, e);
+        }
+    }
+
+    public String closeReason() {
+        return closeReason.getNow(null);
+    }
+
+    public boolean isClosed() {
+        return closed.isDone();
+    }
+
+    /** True when no message is queued (already received and not yet taken). */
+    public boolean noPendingMessages() {
+        return messages.isEmpty();
+    }
+
+    @Override
+    public void close() {
+        if (!ws.isOutputClosed()) {
+            ws.sendClose(WebSocket.NORMAL_CLOSURE, "bye").orTimeout(5, TimeUnit.SECONDS).exceptionally(t -> null).join();
+        }
+        ws.abort();
+    }
+
+    private final class Listener implements WebSocket.Listener {
+        private final StringBuilder partial = new StringBuilder();
+
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+                messages.add(partial.toString());
+                partial.setLength(0);
+            }
+            webSocket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            closeReason.complete(reason);
+            closed.complete(new int[] {statusCode});
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket webSocket, Throwable error) {
+            closeReason.complete(String.valueOf(error));
+            closed.complete(new int[] {-1});
+        }
+    }
+}
