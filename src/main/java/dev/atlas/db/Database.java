@@ -153,5 +153,20 @@ public class Database {
         if (dataSource != null) {
             dataSource.close();
         }
+        deregisterDrivers();
+    }
+
+    /** Drivers loaded by this web application must leave DriverManager with it (Tomcat warns of a leak otherwise). */
+    private static void deregisterDrivers() {
+        ClassLoader mine = Database.class.getClassLoader();
+        for (java.sql.Driver d : java.util.Collections.list(java.sql.DriverManager.getDrivers())) {
+            if (d.getClass().getClassLoader() == mine) {
+                try {
+                    java.sql.DriverManager.deregisterDriver(d);
+                } catch (java.sql.SQLException e) {
+                    LOG.fine(() -> "Cannot deregister " + d + ": " + e.getMessage());
+                }
+            }
+        }
     }
 }

@@ -41,7 +41,11 @@ public final class AtlasProcess implements AutoCloseable {
 
     /** Deletes the data directory a process of this name would use, so that a test starts from nothing. */
     public static void wipeData(String name) {
-        Path dir = target().resolve("it-data").resolve(name);
+        deleteTree(target().resolve("it-data").resolve(name));
+    }
+
+    /** Deletes a directory tree if it exists. */
+    public static void deleteTree(Path dir) {
         if (Files.exists(dir)) {
             try (var paths = Files.walk(dir)) {
                 paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

@@ -1,0 +1,31 @@
+package dev.atlas.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The built WAR, unchanged, as {@code ROOT.war} in a stock Tomcat 10.1 from Maven Central, configured by
+ * environment variables only: REST and {@code /ws} work as in the embedded run.
+ */
+class StockTomcatIT {
+
+    @Test
+    void theWarDeploysUnchangedIntoAStockTomcat() throws Exception {
+        Map<String, String> env = Map.of("ATLAS_DATA_DIR", AtlasProcess.target().resolve("stock-base/data").toString());
+        try (StockTomcat tomcat = new StockTomcat("tomcat10", env).start()) {
+            Api api = new Api(tomcat::uri);
+            try (WsClient ws = WsClient.connectReady(tomcat.wsUri("/ws"))) {
+                JsonNode task = api.create("{\"title\":\"on stock tomcat\",\"agentWallet\":\"0x" + "e".repeat(40) + "\"}");
+                JsonNode created = ws.nextJson();
+                assertEquals("taskCreated", created.path("event").asText());
+                assertEquals(task, created.path("data"));
+                assertEquals("taskAssigned", ws.nextJson().path("event").asText());
+            }
+            assertEquals(200, api.get("/index.html").status());
+            assertEquals(404, api.get("/api/tasks/424242").status());
+        }
+    }
+}
