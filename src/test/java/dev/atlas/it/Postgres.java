@@ -1,7 +1,6 @@
 package dev.atlas.it;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Map;
@@ -44,11 +43,22 @@ public final class Postgres implements AutoCloseable {
 
     /** A connection to this schema, for a test that must reach into the database. */
     public Connection connect() throws SQLException {
-        return DriverManager.getConnection(jdbcUrl(), USER, PASSWORD);
+        return open(jdbcUrl());
     }
 
     private static Connection admin() throws SQLException {
-        return DriverManager.getConnection(URL, USER, PASSWORD);
+        return open(URL);
+    }
+
+    /**
+     * Uses the driver class directly rather than DriverManager: a WAR deployed in this JVM (Arquillian)
+     * registers and deregisters its own copy of the driver, which can leave DriverManager with none.
+     */
+    private static Connection open(String url) throws SQLException {
+        java.util.Properties p = new java.util.Properties();
+        p.setProperty("user", USER);
+        p.setProperty("password", PASSWORD);
+        return new org.postgresql.Driver().connect(url, p);
     }
 
     @Override
