@@ -75,7 +75,7 @@ public class PushDispatcher {
     /** Registers a session: it gets its hello, then every event after the hello's id. */
     public void open(PushSession session) {
         thread.execute(() -> {
-            session.writer().offer(Envelope.hello(lastDispatched, Instant.now()));
+            session.writer().offer(session.wire().hello(session, lastDispatched, Instant.now()));
             registry.add(session);
         });
     }
@@ -108,9 +108,21 @@ public class PushDispatcher {
     }
 
     private void dispatch(TaskEvent e) {
-        String text = Envelope.of(e);
+        String envelope = Envelope.of(e);
+        // Each wire's frame is built once, on first use; there are only a couple of wires.
+        Wire lastWire = null;
+        String lastFrame = null;
+        java.util.Map<Wire, String> frames = null;
         for (PushSession s : registry.all()) {
-            s.writer().offer(text);
+            Wire w = s.wire();
+            if (w != lastWire) {
+                if (frames == null) {
+                    frames = new java.util.IdentityHashMap<>(4);
+                }
+                lastFrame = frames.computeIfAbsent(w, wire -> wire.eventFrame(e, envelope));
+                lastWire = w;
+            }
+            s.writer().offer(lastFrame);
         }
         lastDispatched = e.id();
     }

@@ -38,7 +38,7 @@ public class WsEndpoint {
     public void open(Session session) {
         hub = PushHub.lookup();
         SessionWriter writer = hub.newWriter(hub.transportFor(session));
-        push = new PushSession(session.getId(), "ws", writer);
+        push = new PushSession(session.getId(), "ws", JsonWire.INSTANCE, writer);
         hub.dispatcher().open(push);
     }
 

@@ -25,6 +25,7 @@ class RestErrorsIT {
 
     @BeforeAll
     void start() {
+        AtlasProcess.wipeData("rest-errors");
         server = new AtlasProcess("rest-errors", Map.of()).start();
         api = new Api(server::uri);
     }
@@ -117,17 +118,18 @@ class RestErrorsIT {
 
                 @Override
                 public void request(long n) {
+                    // the client may call request() again from inside onNext: count before emitting
                     for (long i = 0; i < n && !done; i++) {
-                        if (sent == 0) {
+                        int part = sent++;
+                        if (part == 0) {
                             subscriber.onNext(ByteBuffer.wrap("{\"title\":\"t\",\"description\":\"".getBytes()));
-                        } else if (sent <= 20) {
+                        } else if (part <= 20) {
                             subscriber.onNext(ByteBuffer.wrap(chunk));
                         } else {
-                            subscriber.onNext(ByteBuffer.wrap("\"}".getBytes()));
                             done = true;
+                            subscriber.onNext(ByteBuffer.wrap("\"}".getBytes()));
                             subscriber.onComplete();
                         }
-                        sent++;
                     }
                 }
 
@@ -192,7 +194,7 @@ class RestErrorsIT {
 
     @Test
     void listIsNewestFirstWithCursorPaginationAndFilters() {
-        String wallet = "0x" + "c".repeat(40);
+        String wallet = "0x" + java.util.HexFormat.of().formatHex(new java.security.SecureRandom().generateSeed(20));
         long[] ids = new long[5];
         for (int i = 0; i < ids.length; i++) {
             ids[i] = api.create("{\"title\":\"p" + i + "\",\"agentWallet\":\"" + wallet.toUpperCase().replace("0X", "0x") + "\"}")

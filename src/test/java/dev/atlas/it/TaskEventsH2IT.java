@@ -6,6 +6,7 @@ import java.util.Map;
 class TaskEventsH2IT extends TaskEventsContract {
     @Override
     AtlasProcess startServer() {
+        AtlasProcess.wipeData("events-h2");
         return new AtlasProcess("events-h2", Map.of()).start();
     }
 }

@@ -1,0 +1,22 @@
+package dev.atlas.push;
+
+import dev.atlas.event.TaskEvent;
+import java.time.Instant;
+
+/** {@code /ws}: the envelope itself is the frame; {@code hello} carries the last event id. */
+public final class JsonWire implements Wire {
+    public static final JsonWire INSTANCE = new JsonWire();
+
+    private JsonWire() {
+    }
+
+    @Override
+    public String eventFrame(TaskEvent event, String envelopeJson) {
+        return envelopeJson;
+    }
+
+    @Override
+    public String hello(PushSession session, long lastEventId, Instant now) {
+        return Envelope.hello(lastEventId, now);
+    }
+}

@@ -1,0 +1,17 @@
+package dev.atlas.push;
+
+import dev.atlas.event.TaskEvent;
+import java.time.Instant;
+
+/**
+ * How one protocol puts Atlas messages on its connections: plain JSON on {@code /ws}, Engine.IO/Socket.IO
+ * packets on {@code /socket.io/}. The dispatcher builds each event's frame once per wire and hands the
+ * same text to every session of that wire. Implementations are stateless and thread-safe.
+ */
+public interface Wire {
+    /** The frame that carries an event, given its envelope already serialized once. */
+    String eventFrame(TaskEvent event, String envelopeJson);
+
+    /** The first frame a session receives once registered, before any event. */
+    String hello(PushSession session, long lastEventId, Instant now);
+}
