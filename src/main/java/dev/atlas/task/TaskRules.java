@@ -25,7 +25,9 @@ public final class TaskRules {
 
     public TaskRules(String walletRegex) {
         try {
-            this.walletPattern = Pattern.compile(walletRegex);
+            // Wallets are compared case-insensitively and stored lower-case (Setting.WALLET_PATTERN), so a
+            // lower-case-only pattern must still accept a checksummed (mixed-case) address.
+            this.walletPattern = Pattern.compile(walletRegex, Pattern.CASE_INSENSITIVE);
         } catch (PatternSyntaxException e) {
             throw new ConfigException("ATLAS_WALLET_PATTERN is not a valid regular expression: " + e.getDescription());
         }
