@@ -19,7 +19,7 @@ public enum Setting {
     WALLET_PATTERN("^0x[0-9a-fA-F]{40}$", "Regular expression an agent wallet address must match (compared case-insensitively, stored lower-case)."),
     WS_MAX_MESSAGE_BYTES("65536", "Largest client WebSocket message; a larger one closes the session with 1009."),
     WS_QUEUE_MAX_MESSAGES("1000", "Messages that may wait for one slow WebSocket client before it is closed."),
-    WS_QUEUE_MAX_BYTES("4194304", "Bytes that may wait for one slow WebSocket client before it is closed."),
+    WS_QUEUE_MAX_BYTES("4194304", "UTF-8 bytes that may wait for one slow WebSocket client before it is closed."),
     WS_SEND_TIMEOUT_MS("10000", "A single send to a client that takes longer than this closes the session.");
 
     private final String defaultValue;

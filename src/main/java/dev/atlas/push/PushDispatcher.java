@@ -111,15 +111,15 @@ public class PushDispatcher {
         String envelope = Envelope.of(e);
         // Each wire's frame is built once, on first use; there are only a couple of wires.
         Wire lastWire = null;
-        String lastFrame = null;
-        java.util.Map<Wire, String> frames = null;
+        Frame lastFrame = null;
+        java.util.Map<Wire, Frame> frames = null;
         for (PushSession s : registry.all()) {
             Wire w = s.wire();
             if (w != lastWire) {
                 if (frames == null) {
                     frames = new java.util.IdentityHashMap<>(4);
                 }
-                lastFrame = frames.computeIfAbsent(w, wire -> wire.eventFrame(e, envelope));
+                lastFrame = frames.computeIfAbsent(w, wire -> Frame.of(wire.eventFrame(e, envelope)));
                 lastWire = w;
             }
             s.writer().offer(lastFrame);

@@ -5,7 +5,7 @@ import java.util.ArrayDeque;
 /**
  * The one writer of a client session: a bounded queue in front of a {@link Transport} with at most one
  * send in flight (Tomcat throws {@code IllegalStateException [TEXT_FULL_WRITING]} on a second concurrent
- * send). When the queue passes its bound in messages or characters, or a send fails, the session is
+ * send). When the queue passes its bound in messages or UTF-8 bytes, or a send fails, the session is
  * closed, and only that session: offering never blocks, so a slow client never slows the others.
  *
  * <p>Threading: {@link #offer} and {@link #close} may be called from any thread. Sends are issued by
@@ -15,36 +15,41 @@ import java.util.ArrayDeque;
 public final class SessionWriter {
     private final Transport transport;
     private final int maxMessages;
-    private final long maxChars;
+    private final long maxBytes;
 
-    private final ArrayDeque<String> queue = new ArrayDeque<>();
-    private long queuedChars;
+    private final ArrayDeque<Frame> queue = new ArrayDeque<>();
+    private long queuedBytes;
     private boolean inFlight;
     private boolean closed;
 
-    public SessionWriter(Transport transport, int maxMessages, long maxChars) {
+    public SessionWriter(Transport transport, int maxMessages, long maxBytes) {
         this.transport = transport;
         this.maxMessages = maxMessages;
-        this.maxChars = maxChars;
+        this.maxBytes = maxBytes;
     }
 
     /**
-     * Queues a message. Returns false when the writer is closed or the message pushed the queue past its
+     * Queues a message (its size is measured here; the hot path offers ready {@link Frame}s). Returns false when the writer is closed or the message pushed the queue past its
      * bound, in which case the session is being closed with {@link CloseCodes#TRY_AGAIN_LATER}.
      */
     public boolean offer(String text) {
+        return offer(Frame.of(text));
+    }
+
+    /** Queues a frame; see {@link #offer(String)}. */
+    public boolean offer(Frame frame) {
         boolean overflow = false;
         boolean startPump = false;
         synchronized (this) {
             if (closed) {
                 return false;
             }
-            if (queue.size() >= maxMessages || queuedChars + text.length() > maxChars) {
+            if (queue.size() >= maxMessages || queuedBytes + frame.bytes() > maxBytes) {
                 overflow = true;
                 markClosed();
             } else {
-                queue.add(text);
-                queuedChars += text.length();
+                queue.add(frame);
+                queuedBytes += frame.bytes();
                 if (!inFlight) {
                     inFlight = true;
                     startPump = true;
@@ -53,7 +58,7 @@ public final class SessionWriter {
         }
         if (overflow) {
             transport.close(CloseCodes.TRY_AGAIN_LATER, "slow consumer: more than " + maxMessages
-                    + " messages or " + maxChars + " characters waiting");
+                    + " messages or " + maxBytes + " bytes waiting");
             return false;
         }
         if (startPump) {
@@ -90,23 +95,23 @@ public final class SessionWriter {
     private void markClosed() {
         closed = true;
         queue.clear();
-        queuedChars = 0;
+        queuedBytes = 0;
     }
 
     private void pump() {
         while (true) {
-            String next;
+            Frame next;
             synchronized (this) {
                 next = closed ? null : queue.poll();
                 if (next == null) {
                     inFlight = false;
                     return;
                 }
-                queuedChars -= next.length();
+                queuedBytes -= next.bytes();
             }
             Send send = new Send();
             try {
-                transport.send(next, send);
+                transport.send(next.text(), send);
             } catch (RuntimeException e) {
                 send.accept(e);
             }

@@ -128,11 +128,11 @@ class SessionWriterTest {
     }
 
     @Test
-    void overflowByCharactersClosesWithTryAgainLater() {
+    void overflowByBytesClosesWithTryAgainLater() {
         SessionWriter w = new SessionWriter(transport, 100, 10);
         assertTrue(w.offer("0123456789")); // in flight: no longer counts towards the bound
         assertTrue(w.offer("aaaaa"));
-        assertTrue(w.offer("bbbbb")); // 10 characters waiting: exactly the bound
+        assertTrue(w.offer("bbbbb")); // 10 bytes waiting: exactly the bound
         assertFalse(w.offer("c"));
 
         assertTrue(w.isClosed());
@@ -147,7 +147,7 @@ class SessionWriterTest {
     }
 
     @Test
-    void aMessageLargerThanTheCharacterBoundIsRefusedEvenWhenIdle() {
+    void aMessageLargerThanTheByteBoundIsRefusedEvenWhenIdle() {
         // it would have to wait in the queue on its way to the transport, and it cannot fit there
         SessionWriter w = new SessionWriter(transport, 100, 10);
         assertFalse(w.offer("0123456789a"));
@@ -157,7 +157,16 @@ class SessionWriterTest {
     }
 
     @Test
-    void charactersAreFreedWhenAMessageIsSent() {
+    void theBoundCountsUtf8BytesNotCharacters() {
+        SessionWriter w = new SessionWriter(transport, 100, 10);
+        assertTrue(w.offer("first"));      // in flight
+        assertTrue(w.offer("ééééé"));      // 5 characters, 10 bytes: exactly the bound
+        assertFalse(w.offer("x"));         // one byte more
+        assertEquals(CloseCodes.TRY_AGAIN_LATER, transport.closes().get(0).code());
+    }
+
+    @Test
+    void bytesAreFreedWhenAMessageIsSent() {
         SessionWriter w = new SessionWriter(transport, 100, 10);
         assertTrue(w.offer("first"));
         assertTrue(w.offer("0123456789")); // 10 waiting

@@ -57,9 +57,13 @@ final class TaskJsonInput {
         return n.textValue();
     }
 
-    Priority priority() {
+    /**
+     * The priority, or null when absent; JSON null is accepted as "the default" when {@code nullAllowed}
+     * (create) and refused otherwise (an edit cannot clear the priority).
+     */
+    Priority priority(boolean nullAllowed) {
         JsonNode n = body.get("priority");
-        if (n == null) {
+        if (n == null || (n.isNull() && nullAllowed)) {
             return null;
         }
         Priority p = n.isTextual() ? Priority.fromWireName(n.textValue()) : null;

@@ -24,7 +24,7 @@ final class UpdateTaskRequest {
             c.agentWallet(in.string("agentWallet"));
         }
         if (in.has("priority")) {
-            c.priority(in.priority());
+            c.priority(in.priority(false));
         }
         if (in.has("dueAt")) {
             c.dueAt(in.dueAt());

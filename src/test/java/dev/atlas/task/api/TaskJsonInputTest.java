@@ -97,7 +97,7 @@ class TaskJsonInputTest {
     void everyWrongTypeIsReportedAtOnce() {
         TaskJsonInput in = new TaskJsonInput(tree("{'title':5,'priority':7,'dueAt':true,'extra':0}"));
         assertNull(in.string("title"));
-        assertNull(in.priority());
+        assertNull(in.priority(false));
         assertNull(in.dueAt());
         ValidationException e = assertThrows(ValidationException.class, in::done);
         assertEquals(Set.of("title", "priority", "dueAt", "extra"), Set.copyOf(fields(e)));
@@ -108,14 +108,21 @@ class TaskJsonInputTest {
     @CsvSource({"low, LOW", "normal, NORMAL", "high, HIGH"})
     void priorityValues(String wire, Priority expected) {
         TaskJsonInput in = new TaskJsonInput(tree("{'priority':'" + wire + "'}"));
-        assertEquals(expected, in.priority());
+        assertEquals(expected, in.priority(false));
         assertDoesNotThrow(in::done);
+    }
+
+    @Test
+    void nullPriorityMeansTheDefaultOnlyWhereAllowed() {
+        TaskJsonInput create = new TaskJsonInput(tree("{'priority':null}"));
+        assertNull(create.priority(true));
+        assertDoesNotThrow(create::done);
     }
 
     @Test
     void absentPriorityIsNull() {
         TaskJsonInput in = new TaskJsonInput(tree("{}"));
-        assertNull(in.priority());
+        assertNull(in.priority(false));
         assertDoesNotThrow(in::done);
     }
 
@@ -123,7 +130,7 @@ class TaskJsonInputTest {
     @ValueSource(strings = {"'HIGH'", "'High'", "'urgent'", "''", "' low'", "7", "true", "null", "['low']"})
     void badPriorityIsRejected(String value) {
         TaskJsonInput in = new TaskJsonInput(tree("{'priority':" + value + "}"));
-        assertNull(in.priority());
+        assertNull(in.priority(false));
         ValidationException e = assertThrows(ValidationException.class, in::done);
         assertEquals(List.of("priority"), fields(e));
         assertEquals("must be one of low, normal, high", e.errors().get(0).message());
