@@ -7,8 +7,8 @@ import java.util.Objects;
 /**
  * One Engine.IO protocol v4 packet in its text form: a one-digit type followed by optional text data
  * ({@code 4hello}, {@code 2probe}, {@code 6}). Over WebSocket each packet is one text frame; over HTTP
- * long-polling several packets travel in one body, separated by the record separator {@code \u001e}
- * ({@link #encodePayload}, {@link #decodePayload}).
+ * long-polling several packets travel in one body, separated by the record separator U+001E
+ * ({@link #encodePayload}, {@link #joinPayload}, {@link #decodePayload}).
  *
  * <p>Only text is supported: the base64 binary form ({@code b} prefix) is rejected as malformed.
  * The data is never {@code null}; a packet without data has {@code ""}. The codec does not judge whether
@@ -135,6 +135,39 @@ public record EnginePacket(Type type, String data) {
                 out.append(SEPARATOR);
             }
             out.append(p.type.digit()).append(p.data);
+        }
+        return out.toString();
+    }
+
+    /**
+     * Joins already encoded packets (frames such as {@code 42[…]} from {@link SocketFrames}, or
+     * {@link #encode()} results) into a long-polling response body, so a session writer can queue the
+     * same frame strings for WebSocket and polling without decoding them again.
+     *
+     * @throws IllegalArgumentException when the list is empty, or a frame is empty or contains the
+     *         record separator (JSON writers escape U+001E, so a serialized envelope never does)
+     */
+    public static String joinPayload(List<String> encodedPackets) {
+        Objects.requireNonNull(encodedPackets, "encodedPackets");
+        if (encodedPackets.isEmpty()) {
+            throw new IllegalArgumentException("a payload holds at least one packet");
+        }
+        int size = encodedPackets.size() - 1;
+        for (String frame : encodedPackets) {
+            size += frame.length();
+        }
+        StringBuilder out = new StringBuilder(size);
+        for (String frame : encodedPackets) {
+            if (frame.isEmpty()) {
+                throw new IllegalArgumentException("an encoded packet is never empty");
+            }
+            if (frame.indexOf(SEPARATOR) >= 0) {
+                throw new IllegalArgumentException("encoded packet contains the record separator \\u001e");
+            }
+            if (out.length() > 0) {
+                out.append(SEPARATOR);
+            }
+            out.append(frame);
         }
         return out.toString();
     }

@@ -99,6 +99,21 @@ class EnginePayloadTest {
                 () -> EnginePacket.encodePayload(List.of(EnginePacket.message("a\u001eb"))));
     }
 
+    @Test
+    void joiningEncodedFramesGivesTheSameBodyAsEncodingPackets() throws ProtocolException {
+        String event = SocketFrames.eventFrame("taskCreated", "{\"id\":\"1\"}");
+        String body = EnginePacket.joinPayload(List.of(event, "2", SocketFrames.connectFrame("s")));
+        assertEquals("42[\"taskCreated\",{\"id\":\"1\"}]\u001e2\u001e40{\"sid\":\"s\"}", body);
+        assertEquals(body, EnginePacket.encodePayload(EnginePacket.decodePayload(body)));
+    }
+
+    @Test
+    void joiningRefusesNoFramesEmptyFramesAndFramesWithTheSeparator() {
+        assertThrows(IllegalArgumentException.class, () -> EnginePacket.joinPayload(List.of()));
+        assertThrows(IllegalArgumentException.class, () -> EnginePacket.joinPayload(List.of("4a", "")));
+        assertThrows(IllegalArgumentException.class, () -> EnginePacket.joinPayload(List.of("4a\u001e4b")));
+    }
+
     // --- malformed payloads ---
 
     @Test
