@@ -20,6 +20,9 @@ public enum Setting {
     WS_MAX_MESSAGE_BYTES("65536", "Largest client WebSocket message; a larger one closes the session with 1009."),
     WS_QUEUE_MAX_MESSAGES("1000", "Messages that may wait for one slow WebSocket client before it is closed."),
     WS_QUEUE_MAX_BYTES("4194304", "UTF-8 bytes that may wait for one slow WebSocket client before it is closed."),
+    SIO_PING_INTERVAL_MS("25000", "Socket.IO: how often the server pings each client (Engine.IO pingInterval)."),
+    SIO_PING_TIMEOUT_MS("20000", "Socket.IO: how long the server waits for the pong before closing the session (Engine.IO pingTimeout)."),
+    SIO_MAX_PAYLOAD_BYTES("1000000", "Socket.IO: largest long-polling request body (larger: 413) and response (Engine.IO maxPayload)."),
     WS_SEND_TIMEOUT_MS("10000", "A single send to a client that takes longer than this closes the session.");
 
     private final String defaultValue;

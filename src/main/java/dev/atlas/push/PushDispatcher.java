@@ -80,9 +80,17 @@ public class PushDispatcher {
         });
     }
 
-    /** Unregisters a session; ordered after its {@link #open}, and idempotent. */
+    /** Closes a session's writer and unregisters it; ordered after its {@link #open}, and idempotent. */
     public void close(PushSession session) {
         session.writer().detach();
+        unregister(session);
+    }
+
+    /**
+     * Stops pushing events to a session but leaves its writer open (a Socket.IO client that left the
+     * namespace keeps its Engine.IO connection and heartbeats). Ordered after its {@link #open}.
+     */
+    public void unregister(PushSession session) {
         thread.execute(() -> registry.remove(session.id()));
     }
 

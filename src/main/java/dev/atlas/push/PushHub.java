@@ -29,11 +29,11 @@ public class PushHub {
         return t;
     });
 
-    static PushHub lookup() {
+    public static PushHub lookup() {
         return CDI.current().select(PushHub.class).get();
     }
 
-    SessionWriter newWriter(Transport transport) {
+    public SessionWriter newWriter(Transport transport) {
         return new SessionWriter(transport, config.getInt(Setting.WS_QUEUE_MAX_MESSAGES),
                 config.getLong(Setting.WS_QUEUE_MAX_BYTES));
     }
@@ -42,16 +42,25 @@ public class PushHub {
         return new WebSocketTransport(session, config.getLong(Setting.WS_SEND_TIMEOUT_MS), closer);
     }
 
-    int maxMessageBytes() {
+    public int maxMessageBytes() {
         return config.getInt(Setting.WS_MAX_MESSAGE_BYTES);
     }
 
-    PushDispatcher dispatcher() {
+    public PushDispatcher dispatcher() {
         return dispatcher;
     }
 
     public SessionRegistry registry() {
         return registry;
+    }
+
+    /** Runs a close off the caller's thread (Tomcat writes close frames synchronously). */
+    public void closeLater(Runnable close) {
+        closer.execute(close);
+    }
+
+    public AtlasConfig config() {
+        return config;
     }
 
     @PreDestroy

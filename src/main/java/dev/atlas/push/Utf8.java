@@ -1,11 +1,11 @@
 package dev.atlas.push;
 
 /** UTF-8 byte length of text without encoding it (message size limits are in bytes, as on the wire). */
-final class Utf8 {
+public final class Utf8 {
     private Utf8() {
     }
 
-    static int length(CharSequence s) {
+    public static int length(CharSequence s) {
         int bytes = 0;
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);

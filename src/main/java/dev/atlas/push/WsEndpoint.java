@@ -30,35 +30,23 @@ public class WsEndpoint {
 
     private PushHub hub;
     private PushSession push;
-    private final StringBuilder message = new StringBuilder();
-    private int messageBytes;
-    private boolean tooBig;
+    private MessageAssembler assembler;
 
     @OnOpen
     public void open(Session session) {
         hub = PushHub.lookup();
         SessionWriter writer = hub.newWriter(hub.transportFor(session));
         push = new PushSession(session.getId(), "ws", JsonWire.INSTANCE, writer);
+        assembler = new MessageAssembler(hub.maxMessageBytes());
         hub.dispatcher().open(push);
     }
 
     @OnMessage
     public void part(Session session, String part, boolean last) {
-        if (tooBig) {
-            return;
-        }
-        messageBytes += Utf8.length(part);
-        if (messageBytes > hub.maxMessageBytes()) {
-            tooBig = true;
-            message.setLength(0);
-            push.writer().close(CloseCodes.TOO_BIG, "message larger than " + hub.maxMessageBytes() + " bytes");
-            return;
-        }
-        message.append(part);
-        if (last) {
-            String text = message.toString();
-            message.setLength(0);
-            messageBytes = 0;
+        String text = assembler.add(part, last);
+        if (assembler.tooBig()) {
+            push.writer().close(CloseCodes.TOO_BIG, "message larger than " + assembler.maxBytes() + " bytes");
+        } else if (text != null) {
             handle(text);
         }
     }

@@ -1,0 +1,607 @@
+package dev.atlas.push.socketio;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.atlas.push.CloseCodes;
+import dev.atlas.push.PushSession;
+import dev.atlas.push.SessionWriter;
+import dev.atlas.push.Transport;
+import dev.atlas.push.Utf8;
+import jakarta.servlet.AsyncContext;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.Session;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One Engine.IO v4 session carrying one Socket.IO v5 socket on the main namespace. It starts on
+ * long-polling or on a WebSocket, may upgrade from the first to the second, and is the {@link Transport}
+ * under the session's {@link SessionWriter}: every frame the server sends — handshake, pings, acks, the
+ * connect reply and events — goes through that one writer, so there is never more than one WebSocket
+ * send in flight.
+ *
+ * <p>Polling: sent frames wait in an outbox until the client's next GET (held with servlet async, no
+ * thread parked), which takes them joined by the record separator. A session that stops polling misses
+ * its pong and is closed by the heartbeat.
+ *
+ * <p>Threading: the state is guarded by this object's monitor; network writes happen outside it.
+ */
+final class EngineSession implements Transport {
+    private static final Logger LOG = Logger.getLogger(EngineSession.class.getName());
+
+    enum Mode { POLLING, UPGRADING, WEBSOCKET, CLOSED }
+
+    private final String sid = Sids.next();
+    private final EngineServer server;
+    private final SessionWriter writer;
+    private Mode mode;
+
+    private final ArrayDeque<String> outbox = new ArrayDeque<>();
+    private long outboxBytes;
+    private AsyncContext pendingGet;
+    private boolean postInFlight;
+    private boolean noopOnNextPoll;
+
+    private Session ws;
+    private Session probing;
+    private final ArrayDeque<PendingSend> backlog = new ArrayDeque<>();
+
+    private ScheduledFuture<?> nextPing;
+    private ScheduledFuture<?> pongDeadline;
+
+    private PushSession socket;
+
+    private record PendingSend(String text, Consumer<Throwable> done) {
+    }
+
+    EngineSession(EngineServer server, Session websocketOrNull) {
+        this.server = server;
+        this.mode = websocketOrNull == null ? Mode.POLLING : Mode.WEBSOCKET;
+        this.ws = websocketOrNull;
+        this.writer = server.hub().newWriter(this);
+    }
+
+    String sid() {
+        return sid;
+    }
+
+    synchronized Mode mode() {
+        return mode;
+    }
+
+    SessionWriter writer() {
+        return writer;
+    }
+
+    /** Sends the Engine.IO open packet and starts the heartbeat. */
+    void open(Handshake handshake) {
+        writer.offer(handshake.encode());
+        schedulePing();
+    }
+
+    // ---- Transport (called by the writer, one send at a time) ----
+
+    @Override
+    public void send(String text, Consumer<Throwable> done) {
+        AsyncContext flushTo = null;
+        Session sendOn = null;
+        boolean overflow = false;
+        synchronized (this) {
+            switch (mode) {
+                case CLOSED -> {
+                    done.accept(new IOException("session closed"));
+                    return;
+                }
+                case UPGRADING -> {
+                    backlog.add(new PendingSend(text, done));
+                    return;
+                }
+                case WEBSOCKET -> sendOn = ws;
+                case POLLING -> {
+                    outbox.add(text);
+                    outboxBytes += Utf8.length(text);
+                    overflow = outbox.size() > server.settings().maxQueuedMessages()
+                            || outboxBytes > server.settings().maxQueuedBytes();
+                    if (!overflow && pendingGet != null) {
+                        flushTo = pendingGet;
+                        pendingGet = null;
+                    }
+                }
+            }
+        }
+        if (sendOn != null) {
+            sendOn.getAsyncRemote().sendText(text, r -> done.accept(r.isOK() ? null : r.getException()));
+            return;
+        }
+        done.accept(null);
+        if (overflow) {
+            terminate("slow consumer: polling client does not collect its messages", CloseCodes.TRY_AGAIN_LATER);
+        } else if (flushTo != null) {
+            AsyncContext get = flushTo;
+            server.io().execute(() -> respondWithOutbox(get));
+        }
+    }
+
+    @Override
+    public void close(int code, String reason) {
+        terminate(reason, code);
+    }
+
+    // ---- long-polling ----
+
+    /** A polling GET: answers at once when frames wait, otherwise holds the request until they do. */
+    void poll(jakarta.servlet.http.HttpServletRequest req, jakarta.servlet.http.HttpServletResponse resp)
+            throws IOException {
+        String immediate = null;
+        EngineError error = null;
+        boolean overlap = false;
+        synchronized (this) {
+            if (mode != Mode.POLLING) {
+                error = EngineError.BAD_REQUEST; // upgraded, or closed
+            } else if (pendingGet != null) {
+                error = EngineError.BAD_REQUEST;
+                overlap = true;
+            } else if (noopOnNextPoll) {
+                noopOnNextPoll = false;
+                immediate = EnginePacket.of(EnginePacket.Type.NOOP).encode();
+            } else if (!outbox.isEmpty()) {
+                immediate = drainOutbox();
+            } else {
+                AsyncContext ac = req.startAsync();
+                ac.setTimeout(server.settings().pingIntervalMillis() + server.settings().pingTimeoutMillis());
+                ac.addListener(new GetListener(this));
+                pendingGet = ac;
+            }
+        }
+        if (error != null) {
+            SocketIoServlet.error(resp, error);
+            if (overlap) {
+                terminate("overlapping polling GET", CloseCodes.POLICY_VIOLATION);
+            }
+        } else if (immediate != null) {
+            SocketIoServlet.payload(resp, immediate);
+        }
+    }
+
+    /** A polling POST: the client's packets, joined by the record separator. */
+    void post(String body, jakarta.servlet.http.HttpServletResponse resp) throws IOException {
+        synchronized (this) {
+            if (mode != Mode.POLLING || postInFlight) {
+                boolean overlap = postInFlight;
+                SocketIoServlet.error(resp, EngineError.BAD_REQUEST);
+                if (overlap) {
+                    terminate("overlapping polling POST", CloseCodes.POLICY_VIOLATION);
+                }
+                return;
+            }
+            postInFlight = true;
+        }
+        try {
+            List<EnginePacket> packets;
+            try {
+                packets = EnginePacket.decodePayload(body);
+            } catch (ProtocolException e) {
+                SocketIoServlet.error(resp, EngineError.BAD_REQUEST);
+                terminate("malformed packet: " + e.getMessage(), CloseCodes.POLICY_VIOLATION);
+                return;
+            }
+            for (EnginePacket p : packets) {
+                onPacket(p);
+            }
+            SocketIoServlet.text(resp, 200, EnginePacket.POST_ACCEPTED_BODY, "text/html; charset=UTF-8");
+        } finally {
+            synchronized (this) {
+                postInFlight = false;
+            }
+        }
+    }
+
+    /** Takes what fits in one response (at least one frame), under the monitor. */
+    private String drainOutbox() {
+        List<String> frames = new ArrayList<>();
+        long size = 0;
+        while (!outbox.isEmpty()) {
+            String next = outbox.peek();
+            int bytes = Utf8.length(next);
+            if (!frames.isEmpty() && size + bytes + 1 > server.settings().maxPayloadBytes()) {
+                break;
+            }
+            frames.add(outbox.poll());
+            outboxBytes -= bytes;
+            size += bytes + 1;
+        }
+        return EnginePacket.joinPayload(frames);
+    }
+
+    private void respondWithOutbox(AsyncContext get) {
+        String body;
+        synchronized (this) {
+            body = outbox.isEmpty() ? EnginePacket.of(EnginePacket.Type.NOOP).encode() : drainOutbox();
+        }
+        completeGet(get, body);
+    }
+
+    private static void completeGet(AsyncContext get, String body) {
+        try {
+            SocketIoServlet.payload((jakarta.servlet.http.HttpServletResponse) get.getResponse(), body);
+        } catch (IOException | IllegalStateException e) {
+            LOG.log(Level.FINE, "Polling response not delivered", e);
+        } finally {
+            try {
+                get.complete();
+            } catch (IllegalStateException ignored) {
+                // already completed by a timeout or a client disconnect
+            }
+        }
+    }
+
+    /** The held GET timed out or failed: forget it (a timeout answers with a noop so the client polls again). */
+    void getEnded(AsyncContext ac, boolean timedOut) {
+        synchronized (this) {
+            if (pendingGet != ac) {
+                return;
+            }
+            pendingGet = null;
+        }
+        if (timedOut) {
+            completeGet(ac, EnginePacket.of(EnginePacket.Type.NOOP).encode());
+        }
+    }
+
+    // ---- WebSocket ----
+
+    /** A WebSocket opened with this session's sid: the client probes it before upgrading. */
+    void beginProbe(Session candidate) {
+        boolean refuse;
+        synchronized (this) {
+            refuse = mode != Mode.POLLING || probing != null;
+            if (!refuse) {
+                probing = candidate;
+            }
+        }
+        if (refuse) {
+            closeSocket(candidate, CloseCodes.POLICY_VIOLATION, "upgrade not possible");
+        }
+    }
+
+    /** A whole text message from one of this session's WebSockets. */
+    void onWebSocketMessage(Session from, String text) {
+        EnginePacket p;
+        try {
+            p = EnginePacket.decode(text);
+        } catch (ProtocolException e) {
+            if (from == currentProbe()) {
+                closeSocket(from, CloseCodes.PROTOCOL_ERROR, "malformed packet");
+            } else {
+                terminate("malformed packet: " + e.getMessage(), CloseCodes.PROTOCOL_ERROR);
+            }
+            return;
+        }
+        if (from == currentProbe()) {
+            onProbePacket(from, p);
+        } else {
+            onPacket(p);
+        }
+    }
+
+    private synchronized Session currentProbe() {
+        return probing;
+    }
+
+    private void onProbePacket(Session candidate, EnginePacket p) {
+        if (p.type() == EnginePacket.Type.PING && p.isProbe()) {
+            try {
+                // nothing else writes on the candidate socket yet: a direct send is safe
+                candidate.getBasicRemote().sendText(EnginePacket.of(EnginePacket.Type.PONG).encode() + EnginePacket.PROBE);
+            } catch (IOException e) {
+                closeSocket(candidate, CloseCodes.INTERNAL_ERROR, "probe failed");
+                return;
+            }
+            AsyncContext get;
+            synchronized (this) {
+                get = pendingGet;
+                pendingGet = null;
+                if (get == null) {
+                    noopOnNextPoll = true;
+                }
+            }
+            if (get != null) {
+                AsyncContext g = get;
+                server.io().execute(() -> completeGet(g, EnginePacket.of(EnginePacket.Type.NOOP).encode()));
+            }
+        } else if (p.type() == EnginePacket.Type.UPGRADE) {
+            completeUpgrade(candidate);
+        } else {
+            closeSocket(candidate, CloseCodes.PROTOCOL_ERROR, "expected 2probe or 5 during the upgrade");
+        }
+    }
+
+    /** Switches to the WebSocket: frames still waiting for a poll go first, in order, then new ones. */
+    private void completeUpgrade(Session candidate) {
+        List<String> waiting;
+        AsyncContext get;
+        synchronized (this) {
+            if (mode != Mode.POLLING || probing != candidate) {
+                return;
+            }
+            mode = Mode.UPGRADING;
+            ws = candidate;
+            probing = null;
+            waiting = new ArrayList<>(outbox);
+            outbox.clear();
+            outboxBytes = 0;
+            get = pendingGet;
+            pendingGet = null;
+            noopOnNextPoll = false;
+        }
+        if (get != null) {
+            AsyncContext g = get;
+            server.io().execute(() -> completeGet(g, EnginePacket.of(EnginePacket.Type.NOOP).encode()));
+        }
+        flushAfterUpgrade(new ArrayDeque<>(waiting));
+    }
+
+    private void flushAfterUpgrade(ArrayDeque<String> waiting) {
+        String next = waiting.poll();
+        if (next != null) {
+            ws.getAsyncRemote().sendText(next, r -> {
+                if (r.isOK()) {
+                    flushAfterUpgrade(waiting);
+                } else {
+                    terminate("send failed", CloseCodes.INTERNAL_ERROR);
+                }
+            });
+            return;
+        }
+        PendingSend pending;
+        synchronized (this) {
+            pending = backlog.poll();
+            if (pending == null) {
+                if (mode == Mode.UPGRADING) {
+                    mode = Mode.WEBSOCKET;
+                }
+                return;
+            }
+        }
+        ws.getAsyncRemote().sendText(pending.text(), r -> {
+            pending.done().accept(r.isOK() ? null : r.getException());
+            if (r.isOK()) {
+                flushAfterUpgrade(waiting);
+            }
+        });
+    }
+
+    /** One of this session's WebSockets closed. */
+    void onWebSocketClosed(Session s) {
+        boolean main;
+        synchronized (this) {
+            if (s == probing) {
+                probing = null;
+                return;
+            }
+            main = s == ws;
+        }
+        if (main) {
+            terminate("transport closed", CloseCodes.GOING_AWAY);
+        }
+    }
+
+    // ---- packets ----
+
+    private void onPacket(EnginePacket p) {
+        switch (p.type()) {
+            case PONG -> onPong();
+            case PING -> writer.offer(EnginePacket.of(EnginePacket.Type.PONG).encode()); // Engine.IO v3 habit
+            case MESSAGE -> onSocketIo(p.data());
+            case CLOSE -> terminate("client closed", CloseCodes.GOING_AWAY);
+            case NOOP -> {
+            }
+            default -> terminate("unexpected packet " + p.type(), CloseCodes.PROTOCOL_ERROR);
+        }
+    }
+
+    private void onSocketIo(String data) {
+        SocketPacket p;
+        try {
+            p = SocketPacket.decode(data);
+        } catch (ProtocolException e) {
+            terminate("malformed Socket.IO packet: " + e.getMessage(), CloseCodes.PROTOCOL_ERROR);
+            return;
+        }
+        boolean main = SocketPacket.MAIN_NAMESPACE.equals(p.namespace());
+        switch (p.type()) {
+            case CONNECT -> {
+                if (!main) {
+                    writer.offer(SocketFrames.connectErrorFrame(p.namespace(), SocketFrames.INVALID_NAMESPACE));
+                } else {
+                    connectSocket(p.payload().orElse(null));
+                }
+            }
+            case DISCONNECT -> {
+                if (main) {
+                    disconnectSocket();
+                }
+            }
+            case EVENT -> onEvent(p);
+            case ACK -> {
+                // the server asks for no acks: nothing to match
+            }
+            default -> terminate("unexpected Socket.IO packet " + p.type(), CloseCodes.PROTOCOL_ERROR);
+        }
+    }
+
+    private void connectSocket(JsonNode auth) {
+        PushSession s;
+        synchronized (this) {
+            if (socket != null || mode == Mode.CLOSED) {
+                return; // already connected: a repeated CONNECT changes nothing
+            }
+            socket = new PushSession(Sids.next(), "socket.io", SocketIoWire.INSTANCE, writer);
+            s = socket;
+        }
+        server.hub().dispatcher().open(s); // sends 40{"sid":…}, then every event
+    }
+
+    private void disconnectSocket() {
+        PushSession s;
+        synchronized (this) {
+            s = socket;
+            socket = null;
+        }
+        if (s != null) {
+            server.hub().dispatcher().unregister(s);
+        }
+    }
+
+    private void onEvent(SocketPacket p) {
+        synchronized (this) {
+            if (socket == null || !SocketPacket.MAIN_NAMESPACE.equals(p.namespace())) {
+                return; // not connected to that namespace: ignored, as the reference server does
+            }
+        }
+        if (p.ackId().isEmpty()) {
+            return;
+        }
+        ObjectNode outcome = JsonNodeFactory.instance.objectNode();
+        if ("authenticate".equals(p.eventName())) {
+            outcome.put("ok", false);
+            outcome.put("error", "authentication is not enabled on this server");
+        } else {
+            outcome.put("ok", false);
+            outcome.put("error", "unknown event '" + abbreviate(p.eventName()) + "'");
+        }
+        ArrayNode args = JsonNodeFactory.instance.arrayNode().add(outcome);
+        writer.offer(SocketFrames.ackFrame(p.ackId().getAsLong(), args));
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 64 ? s : s.substring(0, 64) + "…";
+    }
+
+    // ---- heartbeat ----
+
+    private synchronized void schedulePing() {
+        if (mode != Mode.CLOSED) {
+            nextPing = server.scheduler().schedule(this::ping, server.settings().pingIntervalMillis(),
+                    java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void ping() {
+        synchronized (this) {
+            if (mode == Mode.CLOSED) {
+                return;
+            }
+            pongDeadline = server.scheduler().schedule(() -> terminate("ping timeout", CloseCodes.GOING_AWAY),
+                    server.settings().pingTimeoutMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+        writer.offer(EnginePacket.of(EnginePacket.Type.PING).encode());
+    }
+
+    private void onPong() {
+        synchronized (this) {
+            if (pongDeadline == null) {
+                return; // a pong nobody asked for
+            }
+            pongDeadline.cancel(false);
+            pongDeadline = null;
+        }
+        schedulePing();
+    }
+
+    // ---- end ----
+
+    /** Ends the session once: timers, registry, held GET, sockets. Safe from any thread, idempotent. */
+    void terminate(String reason, int code) {
+        Session main;
+        Session probe;
+        AsyncContext get;
+        PushSession s;
+        synchronized (this) {
+            if (mode == Mode.CLOSED) {
+                return;
+            }
+            mode = Mode.CLOSED;
+            if (nextPing != null) {
+                nextPing.cancel(false);
+            }
+            if (pongDeadline != null) {
+                pongDeadline.cancel(false);
+            }
+            main = ws;
+            probe = probing;
+            get = pendingGet;
+            pendingGet = null;
+            s = socket;
+            socket = null;
+            outbox.clear();
+            backlog.forEach(b -> b.done().accept(new IOException("session closed")));
+            backlog.clear();
+        }
+        LOG.fine(() -> "Engine.IO session " + sid + " closed: " + reason);
+        server.forget(this);
+        if (s != null) {
+            server.hub().dispatcher().close(s);
+        } else {
+            writer.detach();
+        }
+        if (get != null) {
+            server.io().execute(() -> completeGet(get, EnginePacket.of(EnginePacket.Type.CLOSE).encode()));
+        }
+        if (main != null) {
+            closeSocket(main, code, reason);
+        }
+        if (probe != null) {
+            closeSocket(probe, code, reason);
+        }
+    }
+
+    private void closeSocket(Session s, int code, String reason) {
+        server.hub().closeLater(() -> {
+            try {
+                if (s.isOpen()) {
+                    String r = reason.length() > 120 ? reason.substring(0, 120) : reason;
+                    s.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(code), r));
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.log(Level.FINE, "Closing a WebSocket failed", e);
+            }
+        });
+    }
+
+    /** Releases a held GET when the container times it out or the client goes away. */
+    private static final class GetListener implements jakarta.servlet.AsyncListener {
+        private final EngineSession session;
+
+        GetListener(EngineSession session) {
+            this.session = session;
+        }
+
+        @Override
+        public void onTimeout(jakarta.servlet.AsyncEvent event) {
+            session.getEnded(event.getAsyncContext(), true);
+        }
+
+        @Override
+        public void onError(jakarta.servlet.AsyncEvent event) {
+            session.getEnded(event.getAsyncContext(), false);
+        }
+
+        @Override
+        public void onComplete(jakarta.servlet.AsyncEvent event) {
+            session.getEnded(event.getAsyncContext(), false);
+        }
+
+        @Override
+        public void onStartAsync(jakarta.servlet.AsyncEvent event) {
+        }
+    }
+}

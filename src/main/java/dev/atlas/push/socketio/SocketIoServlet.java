@@ -1,0 +1,160 @@
+package dev.atlas.push.socketio;
+
+import jakarta.inject.Inject;
+import jakarta.servlet.annotation.WebServlet;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.websocket.DeploymentException;
+import jakarta.websocket.server.ServerContainer;
+import jakarta.websocket.server.ServerEndpointConfig;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/**
+ * {@code /socket.io/}: Engine.IO v4 over HTTP long-polling, and the door to its WebSocket transport.
+ * Every request is checked as the reference server does ({@code EIO}, {@code transport}, {@code sid},
+ * method) and refused with the protocol's JSON error; a valid WebSocket request is upgraded here, with
+ * {@link ServerContainer#upgradeHttpToWebSocket}, so that refusals happen before the handshake.
+ *
+ * <p>Held GETs use servlet async: no thread waits for a polling client. Stateless; thread-safe.
+ */
+@WebServlet(urlPatterns = "/socket.io/*", asyncSupported = true)
+public class SocketIoServlet extends HttpServlet {
+    @Inject
+    EngineServer server;
+
+    @Override
+    protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        // The query string only: getParameter() would read a form-encoded POST body as parameters.
+        Map<String, String> query = query(req.getQueryString());
+        if (!String.valueOf(EnginePacket.PROTOCOL).equals(query.get("EIO"))) {
+            error(resp, EngineError.UNSUPPORTED_PROTOCOL_VERSION);
+            return;
+        }
+        String transport = query.get("transport");
+        boolean polling = "polling".equals(transport);
+        if (!polling && !Handshake.WEBSOCKET.equals(transport)) {
+            error(resp, EngineError.UNKNOWN_TRANSPORT);
+            return;
+        }
+        boolean upgrade = "websocket".equalsIgnoreCase(req.getHeader("Upgrade"));
+        String sid = query.get("sid");
+        if (sid != null) {
+            EngineSession session = server.find(sid);
+            if (session == null) {
+                error(resp, EngineError.UNKNOWN_SID);
+            } else if (!polling) {
+                if (!upgrade || session.mode() != EngineSession.Mode.POLLING) {
+                    error(resp, EngineError.BAD_REQUEST);
+                } else {
+                    upgrade(req, resp, sid);
+                }
+            } else if ("GET".equals(req.getMethod())) {
+                session.poll(req, resp);
+            } else if ("POST".equals(req.getMethod())) {
+                String body = readBody(req, resp, session);
+                if (body != null) {
+                    session.post(body, resp);
+                }
+            } else {
+                error(resp, EngineError.BAD_REQUEST);
+            }
+            return;
+        }
+        if (!"GET".equals(req.getMethod())) {
+            error(resp, EngineError.BAD_HANDSHAKE_METHOD);
+        } else if (!polling) {
+            if (upgrade) {
+                upgrade(req, resp, null);
+            } else {
+                error(resp, EngineError.BAD_REQUEST);
+            }
+        } else {
+            EngineSession session = server.openPolling();
+            session.open(server.settings().handshake(session.sid(), true));
+            session.poll(req, resp);
+        }
+    }
+
+    /** The first value of each query parameter, URL-decoded. */
+    static Map<String, String> query(String queryString) {
+        Map<String, String> out = new java.util.HashMap<>();
+        if (queryString == null) {
+            return out;
+        }
+        for (String pair : queryString.split("&")) {
+            int eq = pair.indexOf('=');
+            String key = eq < 0 ? pair : pair.substring(0, eq);
+            String value = eq < 0 ? "" : pair.substring(eq + 1);
+            try {
+                out.putIfAbsent(java.net.URLDecoder.decode(key, StandardCharsets.UTF_8),
+                        java.net.URLDecoder.decode(value, StandardCharsets.UTF_8));
+            } catch (IllegalArgumentException e) {
+                // a malformed escape: the parameter is ignored, and the checks below refuse the request
+            }
+        }
+        return out;
+    }
+
+    private void upgrade(HttpServletRequest req, HttpServletResponse resp, String sid) throws IOException {
+        ServerContainer container = (ServerContainer) getServletContext().getAttribute(ServerContainer.class.getName());
+        ServerEndpointConfig config = ServerEndpointConfig.Builder.create(EngineWebSocket.class, "/socket.io/").build();
+        config.getUserProperties().put(EngineWebSocket.SERVER, server);
+        if (sid != null) {
+            config.getUserProperties().put(EngineWebSocket.SID, sid);
+        }
+        try {
+            container.upgradeHttpToWebSocket(req, resp, config, Map.of());
+        } catch (DeploymentException e) {
+            throw new IOException("WebSocket upgrade failed", e);
+        }
+    }
+
+    /** Reads a POST body up to maxPayload; a larger one is answered with 413 and ends the session. */
+    private String readBody(HttpServletRequest req, HttpServletResponse resp, EngineSession session) throws IOException {
+        int max = server.settings().maxPayloadBytes();
+        if (req.getContentLengthLong() > max) {
+            tooLarge(resp, session);
+            return null;
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, (int) Math.min(max, Math.max(0, req.getContentLengthLong()))));
+        byte[] buf = new byte[8192];
+        try (InputStream in = req.getInputStream()) {
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                if (out.size() + n > max) {
+                    tooLarge(resp, session);
+                    return null;
+                }
+                out.write(buf, 0, n);
+            }
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private static void tooLarge(HttpServletResponse resp, EngineSession session) throws IOException {
+        text(resp, 413, "Payload Too Large", "text/plain; charset=UTF-8");
+        session.terminate("polling body over maxPayload", dev.atlas.push.CloseCodes.TOO_BIG);
+    }
+
+    static void error(HttpServletResponse resp, EngineError error) throws IOException {
+        text(resp, error.httpStatus(), error.json(), EngineError.CONTENT_TYPE);
+    }
+
+    static void payload(HttpServletResponse resp, String body) throws IOException {
+        text(resp, 200, body, EnginePacket.PAYLOAD_CONTENT_TYPE);
+    }
+
+    static void text(HttpServletResponse resp, int status, String body, String contentType) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        resp.setStatus(status);
+        resp.setContentType(contentType);
+        resp.setContentLength(bytes.length);
+        resp.setHeader("Cache-Control", "no-store");
+        resp.getOutputStream().write(bytes);
+    }
+}
