@@ -1,7 +1,10 @@
 package dev.atlas.web;
 
+import dev.atlas.push.Envelope;
 import dev.atlas.push.PushDispatcher;
 import dev.atlas.push.SessionRegistry;
+import dev.atlas.push.socketio.EngineServer;
+import dev.atlas.push.socketio.SocketFrames;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -12,7 +15,8 @@ import java.util.Map;
 
 /**
  * {@code GET /api/diagnostics}: what this node is doing right now — open sessions by transport, the last
- * event id pushed, node id, uptime and version. (Admin-only once authentication exists.)
+ * event id pushed, node id, uptime and version, and how many envelopes and Socket.IO frames were built
+ * (each event once, whatever the number of clients). (Admin-only once authentication exists.)
  */
 @Path("/diagnostics")
 @Produces(MediaType.APPLICATION_JSON)
@@ -24,15 +28,19 @@ public class DiagnosticsResource {
     PushDispatcher dispatcher;
     @Inject
     NodeInfo node;
+    @Inject
+    EngineServer engine;
 
     /** The diagnostics document. */
     public record Diagnostics(String nodeId, String version, long uptimeSeconds, long lastEventId,
-                              int sessions, Map<String, Integer> sessionsByTransport) {
+                              int sessions, Map<String, Integer> sessionsByTransport, int engineIoSessions,
+                              long envelopesSerialized, long socketIoFramesBuilt) {
     }
 
     @GET
     public Diagnostics get() {
         return new Diagnostics(node.nodeId(), node.version(), node.uptimeSeconds(), dispatcher.lastDispatched(),
-                registry.size(), registry.countByTransport());
+                registry.size(), registry.countByTransport(), engine.size(), Envelope.serializations(),
+                SocketFrames.eventFrames());
     }
 }
