@@ -48,7 +48,6 @@ final class EngineSession implements Transport {
     private long outboxBytes;
     private AsyncContext pendingGet;
     private boolean postInFlight;
-    private boolean noopOnNextPoll;
 
     private Session ws;
     private Session probing;
@@ -149,9 +148,6 @@ final class EngineSession implements Transport {
             } else if (pendingGet != null) {
                 error = EngineError.BAD_REQUEST;
                 overlap = true;
-            } else if (noopOnNextPoll) {
-                noopOnNextPoll = false;
-                immediate = EnginePacket.of(EnginePacket.Type.NOOP).encode();
             } else if (!outbox.isEmpty()) {
                 immediate = drainOutbox();
             } else {
@@ -310,7 +306,9 @@ final class EngineSession implements Transport {
                 get = pendingGet;
                 pendingGet = null;
                 if (get == null) {
-                    noopOnNextPoll = true;
+                    // no poll to end now: the noop ends the next one, or follows the upgrade on the WebSocket
+                    outbox.add(EnginePacket.of(EnginePacket.Type.NOOP).encode());
+                    outboxBytes += 1;
                 }
             }
             if (get != null) {
@@ -340,7 +338,6 @@ final class EngineSession implements Transport {
             outboxBytes = 0;
             get = pendingGet;
             pendingGet = null;
-            noopOnNextPoll = false;
         }
         if (get != null) {
             AsyncContext g = get;
