@@ -38,6 +38,27 @@ public class EventLog {
         return max == null ? 0 : max;
     }
 
+    /** The id of the oldest event still kept, 0 when there is none. */
+    public long oldestEventId(EntityManager em) {
+        Long min = em.createQuery("SELECT MIN(e.id) FROM EventRecord e", Long.class).getSingleResult();
+        return min == null ? 0 : min;
+    }
+
+    /**
+     * Deletes events older than {@code cutoff}, but never the latest {@code keepLatest}. Returns how many
+     * were deleted. Call it in a transaction.
+     */
+    public int prune(EntityManager em, Instant cutoff, long keepLatest) {
+        long keepFrom = lastEventId(em) - keepLatest;
+        if (keepFrom <= 0) {
+            return 0;
+        }
+        return em.createQuery("DELETE FROM EventRecord e WHERE e.createdAt < :cutoff AND e.id <= :keepFrom")
+                .setParameter("cutoff", cutoff.toEpochMilli())
+                .setParameter("keepFrom", keepFrom)
+                .executeUpdate();
+    }
+
     /** Up to {@code limit} committed events with an id above {@code afterId}, in id order. */
     public List<TaskEvent> readAfter(EntityManager em, long afterId, int limit) {
         return em.createQuery("SELECT e FROM EventRecord e WHERE e.id > :after ORDER BY e.id", EventRecord.class)

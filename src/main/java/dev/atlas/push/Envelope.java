@@ -48,6 +48,19 @@ public final class Envelope {
         });
     }
 
+    /**
+     * The notice that the events a client asked to resume from cannot be replayed (too old, or unknown):
+     * it should refetch over REST. {@code id} is where the live stream continues from.
+     */
+    public static String resync(long lastEventId, String reason, Instant now) {
+        return write(g -> {
+            g.writeStringField("event", "resync");
+            g.writeStringField("timestamp", WireTime.format(now));
+            g.writeStringField("id", Long.toString(lastEventId));
+            g.writeStringField("reason", reason);
+        });
+    }
+
     /** A reply to a client message that could not be understood; the session stays open. */
     public static String error(String message, Instant now) {
         return write(g -> {

@@ -1,6 +1,5 @@
 package dev.atlas.push;
 
-import dev.atlas.event.TaskEvent;
 import java.time.Instant;
 
 /** {@code /ws}: the envelope itself is the frame; {@code hello} carries the last event id. */
@@ -11,7 +10,7 @@ public final class JsonWire implements Wire {
     }
 
     @Override
-    public String eventFrame(TaskEvent event, String envelopeJson) {
+    public String frame(String eventName, String envelopeJson) {
         return envelopeJson;
     }
 

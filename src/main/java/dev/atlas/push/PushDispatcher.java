@@ -44,6 +44,8 @@ public class PushDispatcher {
     EventLog eventLog;
     @Inject
     SessionRegistry registry;
+    @Inject
+    Replayer replayer;
 
     private ScheduledExecutorService thread;
     private volatile long lastDispatched;
@@ -74,10 +76,46 @@ public class PushDispatcher {
 
     /** Registers a session: it gets its hello, then every event after the hello's id. */
     public void open(PushSession session) {
+        open(session, null);
+    }
+
+    /**
+     * Registers a session that may resume: after its hello it first gets every event after
+     * {@code resumeAfter} up to the hello's id (or a {@code resync} when they cannot be replayed), then
+     * live events. {@code resumeAfter} null: no replay; negative: an id the client sent that is no id.
+     */
+    public void open(PushSession session, Long resumeAfter) {
         thread.execute(() -> {
-            session.writer().offer(session.wire().hello(session, lastDispatched, Instant.now()));
+            long hello = lastDispatched;
+            session.helloSent(hello);
+            session.writer().offer(session.wire().hello(session, hello, Instant.now()));
             registry.add(session);
+            if (resumeAfter != null) {
+                resumeNow(session, resumeAfter);
+            }
         });
+    }
+
+    /**
+     * A resume request on an open session: replays the events after {@code after} up to the session's
+     * hello id. Sent as the client's first message it gives the same result as resuming at connect;
+     * later, live events already delivered are not sent again (but earlier ones come after them).
+     */
+    public void resume(PushSession session, long after) {
+        thread.execute(() -> resumeNow(session, after));
+    }
+
+    private void resumeNow(PushSession s, long after) {
+        long hello = s.helloId();
+        if (after < 0 || after > lastDispatched) {
+            s.writer().offer(s.wire().frame("resync", Envelope.resync(hello, "unknown event id", Instant.now())));
+            return;
+        }
+        if (after >= hello || s.isReplaying()) {
+            return; // nothing was missed before the hello (or a replay already runs)
+        }
+        s.beginReplay();
+        replayer.replay(s, after, hello);
     }
 
     /** Closes a session's writer and unregisters it; ordered after its {@link #open}, and idempotent. */
@@ -127,10 +165,12 @@ public class PushDispatcher {
                 if (frames == null) {
                     frames = new java.util.IdentityHashMap<>(4);
                 }
-                lastFrame = frames.computeIfAbsent(w, wire -> Frame.of(wire.eventFrame(e, envelope)));
+                lastFrame = frames.computeIfAbsent(w, wire -> Frame.of(wire.frame(e.type().wireName(), envelope)));
                 lastWire = w;
             }
-            s.writer().offer(lastFrame);
+            if (s.canSee(e)) {
+                s.deliverLive(lastFrame);
+            }
         }
         lastDispatched = e.id();
     }

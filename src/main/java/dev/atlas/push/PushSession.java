@@ -41,4 +41,69 @@ public final class PushSession {
     public Instant openedAt() {
         return openedAt;
     }
+
+    // ---- replay (guarded by this) ----
+    private long helloId = -1;
+    private boolean replaying;
+    private java.util.ArrayList<Frame> heldLive;
+
+    /** The id the session's hello carried: every later event reaches it live, earlier ones only by replay. */
+    synchronized long helloId() {
+        return helloId;
+    }
+
+    synchronized void helloSent(long id) {
+        helloId = id;
+    }
+
+    /** Whether this session may receive the event (every event, until authorization narrows it). */
+    public boolean canSee(dev.atlas.event.TaskEvent event) {
+        return true;
+    }
+
+    /** A live event, from the dispatcher thread: queued for the client, or held back while a replay runs. */
+    void deliverLive(Frame frame) {
+        synchronized (this) {
+            if (replaying) {
+                heldLive.add(frame);
+                if (heldLive.size() > writer.capacity()) {
+                    heldLive = null;
+                    replaying = false;
+                    writer.close(CloseCodes.TRY_AGAIN_LATER, "slow consumer: replay did not keep up with live events");
+                }
+                return;
+            }
+        }
+        writer.offer(frame);
+    }
+
+    /** From now on live events wait until {@link #endReplay}. */
+    synchronized void beginReplay() {
+        replaying = true;
+        heldLive = new java.util.ArrayList<>();
+    }
+
+    synchronized boolean isReplaying() {
+        return replaying;
+    }
+
+    /**
+     * Ends a replay: sends {@code first} (a resync notice, or null), then the live events held meanwhile,
+     * in order, and lets later ones through directly.
+     */
+    void endReplay(Frame first) {
+        synchronized (this) {
+            if (!replaying) {
+                return;
+            }
+            if (first != null) {
+                writer.offer(first);
+            }
+            for (Frame f : heldLive) {
+                writer.offer(f);
+            }
+            heldLive = null;
+            replaying = false;
+        }
+    }
 }

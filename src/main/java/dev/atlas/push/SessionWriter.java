@@ -87,6 +87,11 @@ public final class SessionWriter {
         return closed;
     }
 
+    /** How many messages may wait before the session counts as a slow consumer. */
+    public int capacity() {
+        return maxMessages;
+    }
+
     /** Messages waiting behind the one in flight. */
     public synchronized int queued() {
         return queue.size();

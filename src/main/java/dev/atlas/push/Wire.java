@@ -1,6 +1,5 @@
 package dev.atlas.push;
 
-import dev.atlas.event.TaskEvent;
 import java.time.Instant;
 
 /**
@@ -9,8 +8,11 @@ import java.time.Instant;
  * same text to every session of that wire. Implementations are stateless and thread-safe.
  */
 public interface Wire {
-    /** The frame that carries an event, given its envelope already serialized once. */
-    String eventFrame(TaskEvent event, String envelopeJson);
+    /**
+     * The frame that carries a named event (a task event, or a control event such as {@code resync}),
+     * given its envelope already serialized.
+     */
+    String frame(String eventName, String envelopeJson);
 
     /** The first frame a session receives once registered, before any event. */
     String hello(PushSession session, long lastEventId, Instant now);

@@ -16,9 +16,10 @@ import java.util.logging.Logger;
 
 /**
  * {@code /ws}: plain JSON envelopes. On open the client gets {@code hello} with the last event id, then
- * every event. Client messages are JSON objects with a {@code type}; {@code ping} is answered with
- * {@code pong}, anything else with an {@code error} event (the session stays open). A message larger
- * than the limit closes the session with 1009.
+ * every event. A client that reconnects with {@code ?lastEventId=N} first gets every event after N
+ * (or a {@code resync}). Client messages are JSON objects with a {@code type}: {@code ping} is answered
+ * with {@code pong}, {@code {"type":"resume","lastEventId":N}} replays as above, anything else gets an
+ * {@code error} event (the session stays open). A message larger than the limit closes the session with 1009.
  *
  * <p>One instance per connection (the WebSocket default); Tomcat calls it from one thread at a time.
  * Messages arrive in parts so that Tomcat's per-session buffer stays small; the parts are joined here.
@@ -38,7 +39,7 @@ public class WsEndpoint {
         SessionWriter writer = hub.newWriter(hub.transportFor(session));
         push = new PushSession(session.getId(), "ws", JsonWire.INSTANCE, writer);
         assembler = new MessageAssembler(hub.maxMessageBytes());
-        hub.dispatcher().open(push);
+        hub.dispatcher().open(push, ResumeIds.parse(first(session, "lastEventId")));
     }
 
     @OnMessage
@@ -66,9 +67,21 @@ public class WsEndpoint {
         String type = msg.get("type").asText();
         if ("ping".equals(type)) {
             reply(Envelope.pong(Instant.now()));
+        } else if ("resume".equals(type)) {
+            Long after = ResumeIds.parse(msg.get("lastEventId"));
+            if (after == null) {
+                reply(Envelope.error("resume needs a lastEventId", Instant.now()));
+            } else {
+                hub.dispatcher().resume(push, after);
+            }
         } else {
             reply(Envelope.error("unknown message type '" + truncate(type) + "'", Instant.now()));
         }
+    }
+
+    private static String first(Session session, String name) {
+        java.util.List<String> values = session.getRequestParameterMap().get(name);
+        return values == null || values.isEmpty() ? null : values.get(0);
     }
 
     private void reply(String text) {

@@ -1,5 +1,6 @@
 package dev.atlas.web;
 
+import dev.atlas.event.EventRetention;
 import dev.atlas.push.PushDispatcher;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
@@ -18,8 +19,11 @@ public class AtlasLifecycle {
 
     @Inject
     PushDispatcher dispatcher;
+    @Inject
+    EventRetention retention;
 
     void onStart(@Observes @Initialized(ApplicationScoped.class) Object event) {
+        retention.start();
         LOG.info(() -> "Atlas started; last event id " + dispatcher.lastDispatched());
     }
 }

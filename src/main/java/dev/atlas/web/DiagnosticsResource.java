@@ -1,5 +1,7 @@
 package dev.atlas.web;
 
+import dev.atlas.db.Database;
+import dev.atlas.event.EventLog;
 import dev.atlas.push.Envelope;
 import dev.atlas.push.PushDispatcher;
 import dev.atlas.push.SessionRegistry;
@@ -30,17 +32,22 @@ public class DiagnosticsResource {
     NodeInfo node;
     @Inject
     EngineServer engine;
+    @Inject
+    Database db;
+    @Inject
+    EventLog eventLog;
 
     /** The diagnostics document. */
     public record Diagnostics(String nodeId, String version, long uptimeSeconds, long lastEventId,
-                              int sessions, Map<String, Integer> sessionsByTransport, int engineIoSessions,
+                              long oldestEventId, int sessions, Map<String, Integer> sessionsByTransport,
+                              int engineIoSessions,
                               long envelopesSerialized, long socketIoFramesBuilt) {
     }
 
     @GET
     public Diagnostics get() {
         return new Diagnostics(node.nodeId(), node.version(), node.uptimeSeconds(), dispatcher.lastDispatched(),
-                registry.size(), registry.countByTransport(), engine.size(), Envelope.serializations(),
+                db.read(eventLog::oldestEventId), registry.size(), registry.countByTransport(), engine.size(), Envelope.serializations(),
                 SocketFrames.eventFrames());
     }
 }

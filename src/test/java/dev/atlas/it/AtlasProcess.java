@@ -30,8 +30,13 @@ public final class AtlasProcess implements AutoCloseable {
     private Process process;
 
     public AtlasProcess(String name, Map<String, String> settings) {
+        this(name, settings, freePort());
+    }
+
+    /** A process on a given port: a restart that clients reconnect to at the same address. */
+    public AtlasProcess(String name, Map<String, String> settings, int port) {
         this.name = name;
-        this.port = freePort();
+        this.port = port;
         this.env = new HashMap<>(settings);
         this.env.put("ATLAS_PORT", Integer.toString(port));
         this.env.putIfAbsent("ATLAS_BIND_ADDRESS", "127.0.0.1");
@@ -115,6 +120,13 @@ public final class AtlasProcess implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** A new process with the same name, settings, port and data directory (start it after this one stopped). */
+    public AtlasProcess sameAgain() {
+        Map<String, String> settings = new HashMap<>(env);
+        settings.remove("ATLAS_PORT");
+        return new AtlasProcess(name, settings, port);
     }
 
     /** Stops the process gracefully (SIGTERM) and waits for it. */

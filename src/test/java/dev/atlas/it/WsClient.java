@@ -53,6 +53,11 @@ public final class WsClient implements AutoCloseable {
 
     private long helloId = -1;
 
+    /** The event id of an envelope (its {@code id} field, a string). */
+    public static long idOf(JsonNode envelope) {
+        return Long.parseLong(envelope.path("id").asText());
+    }
+
     public long helloId() {
         return helloId;
     }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.atlas.push.CloseCodes;
 import dev.atlas.push.PushSession;
+import dev.atlas.push.ResumeIds;
 import dev.atlas.push.SessionWriter;
 import dev.atlas.push.Transport;
 import dev.atlas.push.Utf8;
@@ -444,7 +445,17 @@ final class EngineSession implements Transport {
             socket = new PushSession(Sids.next(), "socket.io", SocketIoWire.INSTANCE, writer);
             s = socket;
         }
-        server.hub().dispatcher().open(s); // sends 40{"sid":…}, then every event
+        // sends 40{"sid":…}, then the missed events when the client resumes, then every event
+        server.hub().dispatcher().open(s, resumeFrom(auth));
+    }
+
+    /** The connect payload's {@code lastEventId}, or Socket.IO's own recovery {@code offset}. */
+    private static Long resumeFrom(JsonNode auth) {
+        if (auth == null || !auth.isObject()) {
+            return null;
+        }
+        Long id = ResumeIds.parse(auth.get("lastEventId"));
+        return id != null ? id : ResumeIds.parse(auth.get("offset"));
     }
 
     private void disconnectSocket() {

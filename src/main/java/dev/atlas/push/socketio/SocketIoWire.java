@@ -1,6 +1,5 @@
 package dev.atlas.push.socketio;
 
-import dev.atlas.event.TaskEvent;
 import dev.atlas.push.PushSession;
 import dev.atlas.push.Wire;
 import java.time.Instant;
@@ -17,8 +16,8 @@ public final class SocketIoWire implements Wire {
     }
 
     @Override
-    public String eventFrame(TaskEvent event, String envelopeJson) {
-        return SocketFrames.eventFrame(event.type().wireName(), envelopeJson);
+    public String frame(String eventName, String envelopeJson) {
+        return SocketFrames.eventFrame(eventName, envelopeJson);
     }
 
     @Override
