@@ -25,6 +25,8 @@ import org.apache.catalina.startup.Tomcat;
  */
 public final class AtlasServer {
     private static final Logger LOG = Logger.getLogger(AtlasServer.class.getName());
+    /** How long a stopping server waits for in-flight requests. */
+    private static final long UNLOAD_DELAY_MS = 10_000;
 
     private AtlasServer() {
     }
@@ -71,6 +73,11 @@ public final class AtlasServer {
         ctx.addServletMappingDecoded("/", "default");
         ctx.addWelcomeFile("index.html");
 
+        // Graceful stop on SIGTERM: the connector stops accepting, in-flight requests get up to the unload
+        // delay to finish, WebSockets are closed with 1001 (going away) so that clients reconnect elsewhere.
+        ((org.apache.catalina.core.StandardContext) ctx).setUnloadDelay(UNLOAD_DELAY_MS);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stopQuietly(tomcat), "atlas-shutdown"));
+
         tomcat.start();
         if (ctx.getState() != LifecycleState.STARTED) {
             tomcat.stop();
@@ -78,6 +85,17 @@ public final class AtlasServer {
             throw new LifecycleException("The Atlas web application failed to start; see the log above.");
         }
         return tomcat;
+    }
+
+    private static void stopQuietly(Tomcat tomcat) {
+        try {
+            if (tomcat.getServer().getState().isAvailable()) {
+                tomcat.stop();
+            }
+            tomcat.destroy();
+        } catch (LifecycleException e) {
+            LOG.warning(() -> "Shutdown incomplete: " + e.getMessage());
+        }
     }
 
     private static Path besideThisJar(String name) {
