@@ -90,7 +90,9 @@ public class Database {
         }
         Path dir = Path.of(config.get(Setting.DATA_DIR)).toAbsolutePath().normalize();
         // WRITE_DELAY=0: a commit acknowledged to a REST caller must be in the file, not in a 500 ms buffer.
-        return "jdbc:h2:file:" + dir.resolve("atlas") + ";WRITE_DELAY=0";
+        // DB_CLOSE_ON_EXIT=FALSE: the pool closes the database when the application stops; H2's own JVM
+        // shutdown hook would run after the web application is gone and fail to load its classes.
+        return "jdbc:h2:file:" + dir.resolve("atlas") + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
     }
 
     private static String redact(String url) {

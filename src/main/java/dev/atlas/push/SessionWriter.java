@@ -13,6 +13,8 @@ import java.util.ArrayDeque;
  * happens inside {@code send} is handled by a loop rather than by recursion.
  */
 public final class SessionWriter {
+    private static final java.util.concurrent.atomic.LongAdder SLOW_CONSUMER_CLOSES = new java.util.concurrent.atomic.LongAdder();
+
     private final Transport transport;
     private final int maxMessages;
     private final long maxBytes;
@@ -57,6 +59,7 @@ public final class SessionWriter {
             }
         }
         if (overflow) {
+            SLOW_CONSUMER_CLOSES.increment();
             transport.close(CloseCodes.TRY_AGAIN_LATER, "slow consumer: more than " + maxMessages
                     + " messages or " + maxBytes + " bytes waiting");
             return false;
@@ -85,6 +88,11 @@ public final class SessionWriter {
 
     public synchronized boolean isClosed() {
         return closed;
+    }
+
+    /** Sessions closed because their queue passed its bound, since start (all writers of this application). */
+    public static long slowConsumerCloses() {
+        return SLOW_CONSUMER_CLOSES.sum();
     }
 
     /** How many messages may wait before the session counts as a slow consumer. */

@@ -19,10 +19,19 @@ final class WebSocketTransport implements Transport {
     private final Session session;
     private final Executor closer;
 
+    /**
+     * Tomcat waits only 50 ms to write a close frame with a code other than 1000 behind a message still in
+     * flight, then drops the connection: a slow client would never learn why it was closed. Closes run on
+     * their own executor here, so they can afford to wait longer.
+     */
+    static final String CLOSE_FRAME_TIMEOUT_PROPERTY = "org.apache.tomcat.websocket.ABNORMAL_SESSION_CLOSE_SEND_TIMEOUT";
+    static final long CLOSE_FRAME_TIMEOUT_MS = 5_000;
+
     WebSocketTransport(Session session, long sendTimeoutMs, Executor closer) {
         this.session = session;
         this.closer = closer;
         session.getAsyncRemote().setSendTimeout(sendTimeoutMs);
+        session.getUserProperties().put(CLOSE_FRAME_TIMEOUT_PROPERTY, CLOSE_FRAME_TIMEOUT_MS);
     }
 
     @Override

@@ -5,6 +5,7 @@ import dev.atlas.event.EventLog;
 import dev.atlas.push.Envelope;
 import dev.atlas.push.PushDispatcher;
 import dev.atlas.push.SessionRegistry;
+import dev.atlas.push.SessionWriter;
 import dev.atlas.push.socketio.EngineServer;
 import dev.atlas.push.socketio.SocketFrames;
 import jakarta.enterprise.context.RequestScoped;
@@ -41,13 +42,13 @@ public class DiagnosticsResource {
     public record Diagnostics(String nodeId, String version, long uptimeSeconds, long lastEventId,
                               long oldestEventId, int sessions, Map<String, Integer> sessionsByTransport,
                               int engineIoSessions,
-                              long envelopesSerialized, long socketIoFramesBuilt) {
+                              long envelopesSerialized, long socketIoFramesBuilt, long slowConsumerCloses) {
     }
 
     @GET
     public Diagnostics get() {
         return new Diagnostics(node.nodeId(), node.version(), node.uptimeSeconds(), dispatcher.lastDispatched(),
                 db.read(eventLog::oldestEventId), registry.size(), registry.countByTransport(), engine.size(), Envelope.serializations(),
-                SocketFrames.eventFrames());
+                SocketFrames.eventFrames(), SessionWriter.slowConsumerCloses());
     }
 }

@@ -27,6 +27,22 @@ public final class WsClient implements AutoCloseable {
     private final CompletableFuture<String> closeReason = new CompletableFuture<>();
     private final WebSocket ws;
 
+    private volatile boolean stalled;
+    private volatile WebSocket socket;
+
+    /**
+     * Stops reading: the client takes no more frames from the connection, so the server's sends back up
+     * (TCP flow control) as with a phone that went to sleep. {@link #resumeReading} undoes it.
+     */
+    public void stopReading() {
+        stalled = true;
+    }
+
+    public void resumeReading() {
+        stalled = false;
+        socket.request(Long.MAX_VALUE / 2);
+    }
+
     private WsClient(URI uri) throws Exception {
         this.ws = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(WAIT)
                 .buildAsync(uri, new Listener()).get(10, TimeUnit.SECONDS);
@@ -134,13 +150,22 @@ public final class WsClient implements AutoCloseable {
 
         @Override
         public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            socket = webSocket;
             partial.append(data);
             if (last) {
                 messages.add(partial.toString());
                 partial.setLength(0);
             }
-            webSocket.request(1);
+            if (!stalled) {
+                webSocket.request(1);
+            }
             return null;
+        }
+
+        @Override
+        public void onOpen(WebSocket webSocket) {
+            socket = webSocket;
+            webSocket.request(1);
         }
 
         @Override

@@ -29,6 +29,7 @@ public final class EngineWebSocket extends Endpoint {
         EngineServer server = (EngineServer) config.getUserProperties().get(SERVER);
         String sid = (String) config.getUserProperties().get(SID);
         this.ws = ws;
+        ws.getUserProperties().put("org.apache.tomcat.websocket.ABNORMAL_SESSION_CLOSE_SEND_TIMEOUT", 5_000L);
         assembler = new MessageAssembler(server.settings().maxMessageBytes());
         ws.addMessageHandler(String.class, (MessageHandler.Partial<String>) this::onPart);
         if (sid == null) {

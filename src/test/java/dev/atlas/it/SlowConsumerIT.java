@@ -1,0 +1,58 @@
+package dev.atlas.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * One client stops reading among several: once its queue passes the bound it is closed with 1013 and a
+ * reason, and every other client still receives every event.
+ */
+class SlowConsumerIT {
+    @Test
+    void aStalledClientIsClosedAndTheOthersGetEverything() {
+        AtlasProcess.wipeData("slow");
+        try (AtlasProcess server = new AtlasProcess("slow", Map.of(
+                "ATLAS_WS_QUEUE_MAX_MESSAGES", "20",
+                "ATLAS_WS_SEND_TIMEOUT_MS", "120000")).start()) {
+            Api api = new Api(server::uri);
+            List<WsClient> healthy = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                healthy.add(WsClient.connectReady(server.wsUri("/ws")));
+            }
+            WsClient stalled = WsClient.connectReady(server.wsUri("/ws"));
+            stalled.stopReading();
+            long before = api.get("/api/diagnostics").json().path("slowConsumerCloses").asLong();
+            long first = healthy.get(0).helloId() + 1;
+            String big = "d".repeat(9_000); // large events fill the socket buffers quickly
+            int created = 0;
+            while (created < 1500 && api.get("/api/diagnostics").json().path("slowConsumerCloses").asLong() == before) {
+                for (int i = 0; i < 20; i++) {
+                    api.create("{\"title\":\"slow " + created + "\",\"description\":\"" + big + "\"}");
+                    created++;
+                }
+                for (WsClient c : healthy) { // the healthy clients read as they go
+                    for (int i = 0; i < 20; i++) {
+                        assertEquals(first + created - 20 + i, WsClient.idOf(c.nextJson()));
+                    }
+                }
+            }
+            assertTrue(api.get("/api/diagnostics").json().path("slowConsumerCloses").asLong() > before,
+                    "the stalled client was closed as a slow consumer after " + created + " events");
+
+            stalled.resumeReading();
+            assertEquals(1013, stalled.awaitClose());
+            assertTrue(stalled.closeReason().startsWith("slow consumer"), stalled.closeReason());
+
+            api.create("{\"title\":\"after\"}");
+            for (WsClient c : healthy) {
+                assertEquals(first + created, WsClient.idOf(c.nextJson()), "others unaffected");
+                c.close();
+            }
+        }
+    }
+}
