@@ -103,6 +103,15 @@ public class Database {
         return postgres;
     }
 
+    /** Whether the database answers a trivial query within {@code timeoutSeconds}. Never throws. */
+    public boolean ping(int timeoutSeconds) {
+        try (java.sql.Connection c = dataSource.getConnection()) {
+            return c.isValid(timeoutSeconds);
+        } catch (java.sql.SQLException | RuntimeException e) {
+            return false;
+        }
+    }
+
     public DataSource dataSource() {
         return dataSource;
     }

@@ -71,7 +71,7 @@ public class PushDispatcher {
 
     /** Observes every committed event (fired by the task service after its commit). */
     void onCommitted(@Observes TaskEvent event) {
-        thread.execute(() -> accept(event));
+        run(() -> accept(event));
     }
 
     /** Registers a session: it gets its hello, then every event after the hello's id. */
@@ -85,10 +85,12 @@ public class PushDispatcher {
      * live events. {@code resumeAfter} null: no replay; negative: an id the client sent that is no id.
      */
     public void open(PushSession session, Long resumeAfter) {
-        thread.execute(() -> {
+        run(() -> {
             long hello = lastDispatched;
             session.helloSent(hello);
-            session.writer().offer(session.wire().hello(session, hello, Instant.now()));
+            if (!session.alreadyGreeted()) {
+                session.writer().offer(session.wire().hello(session, hello, Instant.now()));
+            }
             registry.add(session);
             if (resumeAfter != null) {
                 resumeNow(session, resumeAfter);
@@ -102,7 +104,7 @@ public class PushDispatcher {
      * later, live events already delivered are not sent again (but earlier ones come after them).
      */
     public void resume(PushSession session, long after) {
-        thread.execute(() -> resumeNow(session, after));
+        run(() -> resumeNow(session, after));
     }
 
     private void resumeNow(PushSession s, long after) {
@@ -129,7 +131,16 @@ public class PushDispatcher {
      * namespace keeps its Engine.IO connection and heartbeats). Ordered after its {@link #open}.
      */
     public void unregister(PushSession session) {
-        thread.execute(() -> registry.remove(session.id()));
+        run(() -> registry.remove(session.id()));
+    }
+
+    /** Runs work on the dispatcher thread; once the application stops, there is nothing left to do. */
+    private void run(Runnable work) {
+        try {
+            thread.execute(work);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.fine("Dispatcher stopped; dropped a late task");
+        }
     }
 
     private void accept(TaskEvent e) {

@@ -2,6 +2,9 @@ package dev.atlas.push;
 
 import dev.atlas.config.AtlasConfig;
 import dev.atlas.config.Setting;
+import dev.atlas.security.Authenticator;
+import dev.atlas.security.ClientIp;
+import dev.atlas.security.ConnectionLimiter;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.spi.CDI;
@@ -23,11 +26,55 @@ public class PushHub {
     @Inject
     AtlasConfig config;
 
+    @Inject
+    Authenticator authenticator;
+
     private final ExecutorService closer = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "atlas-push-closer");
         t.setDaemon(true);
         return t;
     });
+    private final java.util.concurrent.ScheduledThreadPoolExecutor timers = timers();
+    private ConnectionLimiter connections;
+    private ClientIp clientIp;
+
+    private static java.util.concurrent.ScheduledThreadPoolExecutor timers() {
+        java.util.concurrent.ScheduledThreadPoolExecutor t = new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> {
+            Thread th = new Thread(r, "atlas-push-timer");
+            th.setDaemon(true);
+            return th;
+        });
+        t.setRemoveOnCancelPolicy(true); // authentication deadlines are mostly cancelled: do not keep them
+        return t;
+    }
+
+    @jakarta.annotation.PostConstruct
+    void init() {
+        connections = new ConnectionLimiter(config.getInt(Setting.MAX_CONNECTIONS_PER_IP));
+        clientIp = new ClientIp(config.get(Setting.TRUSTED_PROXIES));
+    }
+
+    public Authenticator authenticator() {
+        return authenticator;
+    }
+
+    public ConnectionLimiter connections() {
+        return connections;
+    }
+
+    /** The client IP of a handshake or polling request (the forwarded one only from a trusted proxy). */
+    public String clientIp(jakarta.servlet.http.HttpServletRequest req) {
+        return clientIp.of(req.getRemoteAddr(), req.getHeader("X-Forwarded-For"));
+    }
+
+    /** Runs a task later on the push timer thread (authentication deadlines, token expiry). */
+    public java.util.concurrent.ScheduledFuture<?> schedule(Runnable task, java.time.Duration delay) {
+        return timers.schedule(task, Math.max(0, delay.toMillis()), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    public int maxMessagesPerMinute() {
+        return config.getInt(Setting.WS_MAX_MESSAGES_PER_MINUTE);
+    }
 
     public static PushHub lookup() {
         return CDI.current().select(PushHub.class).get();
@@ -56,7 +103,11 @@ public class PushHub {
 
     /** Runs a close off the caller's thread (Tomcat writes close frames synchronously). */
     public void closeLater(Runnable close) {
-        closer.execute(close);
+        try {
+            closer.execute(close);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            close.run(); // shutting down: the executor is gone, close here
+        }
     }
 
     public AtlasConfig config() {
@@ -65,6 +116,7 @@ public class PushHub {
 
     @PreDestroy
     void stop() {
+        timers.shutdownNow();
         closer.shutdown();
     }
 }

@@ -56,9 +56,42 @@ public final class PushSession {
         helloId = id;
     }
 
-    /** Whether this session may receive the event (every event, until authorization narrows it). */
-    public boolean canSee(dev.atlas.event.TaskEvent event) {
-        return true;
+    private volatile dev.atlas.security.Principal viewer;
+    private volatile boolean greeted;
+
+    /** Who is connected: decides which events this session receives. Null until authenticated. */
+    public void viewer(dev.atlas.security.Principal p) {
+        viewer = p;
+    }
+
+    public dev.atlas.security.Principal viewer() {
+        return viewer;
+    }
+
+    /** The protocol already greeted the client itself (Socket.IO's connect reply): no hello on registration. */
+    public void greeted() {
+        greeted = true;
+    }
+
+    boolean alreadyGreeted() {
+        return greeted;
+    }
+
+    /**
+     * Whether this session may receive the event: admins every event; an agent only events of tasks assigned
+     * to it, plus the one {@code taskUpdated} that takes a task away from it (so its app can drop the task).
+     */
+    public boolean canSee(dev.atlas.event.TaskEvent e) {
+        dev.atlas.security.Principal v = viewer;
+        if (v == null) {
+            return false;
+        }
+        if (v.isAdmin()) {
+            return true;
+        }
+        String w = v.wallet();
+        return w.equals(e.agentWallet())
+                || (e.type() == dev.atlas.event.EventType.TASK_UPDATED && w.equals(e.previousWallet()));
     }
 
     /** A live event, from the dispatcher thread: queued for the client, or held back while a replay runs. */

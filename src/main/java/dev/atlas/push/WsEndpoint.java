@@ -2,54 +2,113 @@ package dev.atlas.push;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.atlas.security.AuthenticationException;
+import dev.atlas.security.Principal;
+import dev.atlas.event.WireTime;
 import jakarta.websocket.CloseReason;
-import jakarta.websocket.OnClose;
-import jakarta.websocket.OnError;
-import jakarta.websocket.OnMessage;
-import jakarta.websocket.OnOpen;
+import jakarta.websocket.Endpoint;
+import jakarta.websocket.EndpointConfig;
+import jakarta.websocket.MessageHandler;
 import jakarta.websocket.Session;
-import jakarta.websocket.server.ServerEndpoint;
 import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
-import java.util.logging.Level;
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
 import java.util.logging.Logger;
 
 /**
- * {@code /ws}: plain JSON envelopes. On open the client gets {@code hello} with the last event id, then
- * every event. A client that reconnects with {@code ?lastEventId=N} first gets every event after N
- * (or a {@code resync}). Client messages are JSON objects with a {@code type}: {@code ping} is answered
- * with {@code pong}, {@code {"type":"resume","lastEventId":N}} replays as above, anything else gets an
- * {@code error} event (the session stays open). A message larger than the limit closes the session with 1009.
+ * {@code /ws}: plain JSON envelopes, installed by {@link WsServlet} after the handshake checks.
  *
- * <p>One instance per connection (the WebSocket default); Tomcat calls it from one thread at a time.
- * Messages arrive in parts so that Tomcat's per-session buffer stays small; the parts are joined here.
+ * <p>An authenticated client (token in the handshake) gets {@code hello} with the last event id, then the
+ * events it may see; with {@code ?lastEventId=N} it first gets every such event after N (or a {@code resync}).
+ * Without a token the client must send {@code {"type":"authenticate","token":"…"}} within the deadline; it
+ * gets nothing before that. A bad token closes the socket with 1008, as does the token's expiry unless the
+ * client authenticated again in-band. Client messages are JSON objects with a {@code type}: {@code ping}
+ * (answered {@code pong}), {@code authenticate}, {@code resume} ({@code lastEventId}); anything else gets an
+ * {@code error} event and the session stays open. A message over the size limit closes with 1009, more
+ * messages per minute than allowed with 1008.
+ *
+ * <p>One instance per connection; the container calls it from one thread at a time. Messages arrive in
+ * parts so that Tomcat's per-session buffer stays small; the parts are joined here.
  */
-@ServerEndpoint("/ws")
-public class WsEndpoint {
+public class WsEndpoint extends Endpoint {
+    static final String HUB = "atlas.push.hub";
+    static final String PRINCIPAL = "atlas.push.principal";
+    static final String CLIENT_IP = "atlas.push.clientIp";
     private static final Logger LOG = Logger.getLogger(WsEndpoint.class.getName());
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private PushHub hub;
+    private Session session;
     private PushSession push;
     private MessageAssembler assembler;
+    private String clientIp;
+    private Long resumeAfter;
+    private boolean registered;
+    private ScheduledFuture<?> deadline;
+    private long windowStart;
+    private int messagesInWindow;
 
-    @OnOpen
-    public void open(Session session) {
-        hub = PushHub.lookup();
-        SessionWriter writer = hub.newWriter(hub.transportFor(session));
-        push = new PushSession(session.getId(), "ws", JsonWire.INSTANCE, writer);
+    @Override
+    public void onOpen(Session session, EndpointConfig config) {
+        this.session = session;
+        hub = (PushHub) config.getUserProperties().get(HUB);
+        clientIp = (String) config.getUserProperties().get(CLIENT_IP);
+        Principal principal = (Principal) config.getUserProperties().get(PRINCIPAL);
+        push = new PushSession(session.getId(), "ws", JsonWire.INSTANCE, hub.newWriter(hub.transportFor(session)));
         assembler = new MessageAssembler(hub.maxMessageBytes());
-        hub.dispatcher().open(push, ResumeIds.parse(first(session, "lastEventId")));
+        resumeAfter = ResumeIds.parse(first(session, "lastEventId"));
+        session.addMessageHandler(String.class, (MessageHandler.Partial<String>) this::part);
+        LOG.info(() -> "Connected /ws session " + session.getId() + " from " + clientIp
+                + (principal == null ? " (not authenticated yet)" : " as " + describe(principal)));
+        if (principal != null) {
+            authenticated(principal);
+        } else {
+            deadline = hub.schedule(() -> push.writer().close(CloseCodes.POLICY_VIOLATION,
+                    "authentication required"), hub.authenticator().authTimeout());
+        }
     }
 
-    @OnMessage
-    public void part(Session session, String part, boolean last) {
+    /** Starts (or renews) the authenticated session: registration once, expiry at the token's end. */
+    private synchronized void authenticated(Principal p) {
+        push.viewer(p);
+        if (deadline != null) {
+            deadline.cancel(false);
+        }
+        if (!p.expiresAt().equals(Instant.MAX)) {
+            deadline = hub.schedule(() -> {
+                LOG.info(() -> "Token expired on /ws session " + session.getId());
+                push.writer().close(CloseCodes.POLICY_VIOLATION, "token expired");
+            }, Duration.between(Instant.now(), p.expiresAt()));
+        }
+        if (!registered) {
+            registered = true;
+            hub.dispatcher().open(push, resumeAfter);
+        }
+    }
+
+    private void part(String part, boolean last) {
         String text = assembler.add(part, last);
         if (assembler.tooBig()) {
             push.writer().close(CloseCodes.TOO_BIG, "message larger than " + assembler.maxBytes() + " bytes");
         } else if (text != null) {
+            if (tooManyMessages()) {
+                push.writer().close(CloseCodes.POLICY_VIOLATION, "more than " + hub.maxMessagesPerMinute()
+                        + " messages in a minute");
+                return;
+            }
             handle(text);
         }
+    }
+
+    private boolean tooManyMessages() {
+        long now = System.currentTimeMillis();
+        if (now - windowStart >= 60_000) {
+            windowStart = now;
+            messagesInWindow = 0;
+        }
+        return ++messagesInWindow > hub.maxMessagesPerMinute();
     }
 
     private void handle(String text) {
@@ -65,45 +124,90 @@ public class WsEndpoint {
             return;
         }
         String type = msg.get("type").asText();
-        if ("ping".equals(type)) {
-            reply(Envelope.pong(Instant.now()));
-        } else if ("resume".equals(type)) {
-            Long after = ResumeIds.parse(msg.get("lastEventId"));
-            if (after == null) {
-                reply(Envelope.error("resume needs a lastEventId", Instant.now()));
-            } else {
-                hub.dispatcher().resume(push, after);
+        switch (type) {
+            case "ping" -> reply(Envelope.pong(Instant.now()));
+            case "authenticate" -> authenticate(msg.path("token").asText(null));
+            case "resume" -> {
+                Long after = ResumeIds.parse(msg.get("lastEventId"));
+                if (after == null) {
+                    reply(Envelope.error("resume needs a lastEventId", Instant.now()));
+                } else if (!registered) {
+                    resumeAfter = after; // applied when the session authenticates
+                } else {
+                    hub.dispatcher().resume(push, after);
+                }
             }
-        } else {
-            reply(Envelope.error("unknown message type '" + truncate(type) + "'", Instant.now()));
+            default -> reply(Envelope.error("unknown message type '" + truncate(type) + "'", Instant.now()));
         }
     }
 
-    private static String first(Session session, String name) {
-        java.util.List<String> values = session.getRequestParameterMap().get(name);
-        return values == null || values.isEmpty() ? null : values.get(0);
+    private void authenticate(String token) {
+        Principal p;
+        try {
+            p = hub.authenticator().verify(token);
+        } catch (AuthenticationException e) {
+            LOG.info(() -> "Authentication failed on /ws session " + session.getId() + " from " + clientIp + ": " + e.getMessage());
+            reply(Envelope.error("authentication failed: " + e.getMessage(), Instant.now()));
+            push.writer().close(CloseCodes.POLICY_VIOLATION, "authentication failed");
+            return;
+        }
+        reply(authenticatedMessage(p));
+        authenticated(p);
+    }
+
+    private static String authenticatedMessage(Principal p) {
+        var node = JSON.createObjectNode().put("event", "authenticated").put("timestamp", WireTime.format(Instant.now()))
+                .put("role", p.role().claim());
+        if (p.wallet() != null) {
+            node.put("wallet", p.wallet());
+        }
+        if (!p.expiresAt().equals(Instant.MAX)) {
+            node.put("expiresAt", WireTime.format(p.expiresAt()));
+        }
+        return node.toString();
     }
 
     private void reply(String text) {
         push.writer().offer(text);
     }
 
+    private static String first(Session session, String name) {
+        List<String> values = session.getRequestParameterMap().get(name);
+        return values == null || values.isEmpty() ? null : values.get(0);
+    }
+
     private static String truncate(String s) {
         return s.length() <= 64 ? s : s.substring(0, 64) + "…";
     }
 
-    @OnClose
-    public void close(Session session, CloseReason reason) {
-        if (push != null) {
-            hub.dispatcher().close(push);
-        }
+    static String describe(Principal p) {
+        return p.role().claim() + (p.wallet() == null ? "" : " " + p.wallet())
+                + (p.subject() == null ? "" : " (sub " + p.subject() + ")");
     }
 
-    @OnError
-    public void error(Session session, Throwable t) {
-        LOG.log(Level.FINE, "WebSocket error on session " + session.getId(), t);
-        if (push != null) {
-            hub.dispatcher().close(push);
+    @Override
+    public void onClose(Session session, CloseReason reason) {
+        end(reason.getCloseCode().getCode());
+    }
+
+    @Override
+    public void onError(Session session, Throwable t) {
+        LOG.fine(() -> "WebSocket error on session " + session.getId() + ": " + t);
+        end(CloseReason.CloseCodes.CLOSED_ABNORMALLY.getCode());
+    }
+
+    private synchronized void end(int code) {
+        if (clientIp == null) {
+            return; // ended already (close after error)
         }
+        if (deadline != null) {
+            deadline.cancel(false);
+            deadline = null;
+        }
+        hub.dispatcher().close(push);
+        hub.connections().release(clientIp);
+        String ip = clientIp;
+        clientIp = null;
+        LOG.info(() -> "Disconnected /ws session " + session.getId() + " from " + ip + " with close code " + code);
     }
 }

@@ -25,6 +25,9 @@ import org.apache.catalina.startup.Tomcat;
  */
 public final class AtlasServer {
     private static final Logger LOG = Logger.getLogger(AtlasServer.class.getName());
+    /** Shared with the web application (dev.atlas.web.AtlasLifecycle), which this launcher cannot import. */
+    static final String EMBEDDED_PARAM = "atlas.embedded";
+    static final String TOKENS_ATTRIBUTE = "atlas.startupTokens";
     /** How long a stopping server waits for in-flight requests. */
     private static final long UNLOAD_DELAY_MS = 10_000;
 
@@ -39,14 +42,16 @@ public final class AtlasServer {
         }
         AtlasConfig config = AtlasConfig.load();
         Tomcat tomcat = start(war, config);
-        String host = config.get(Setting.BIND_ADDRESS);
+        String host = bindAddress(config);
         String shown = host.equals("0.0.0.0") ? "localhost" : host;
         int port = tomcat.getConnector().getLocalPort();
         LOG.info(() -> String.join(System.lineSeparator(),
                 "Atlas is running:",
                 "  REST API   http://" + shown + ":" + port + "/api/tasks",
                 "  WebSocket  ws://" + shown + ":" + port + "/ws",
+                "  Socket.IO  http://" + shown + ":" + port + "/socket.io/",
                 "  Data       " + Path.of(config.get(Setting.DATA_DIR)).toAbsolutePath().normalize()));
+        printTokens(tomcat, shown, port);
         tomcat.getServer().await();
     }
 
@@ -59,7 +64,7 @@ public final class AtlasServer {
         tomcat.setBaseDir(base.toString());
         Connector connector = new Connector("HTTP/1.1");
         connector.setPort(config.getInt(Setting.PORT));
-        connector.setProperty("address", config.get(Setting.BIND_ADDRESS));
+        connector.setProperty("address", bindAddress(config));
         // Without this Tomcat logs a BindException on a busy port and keeps running on port -1.
         connector.setThrowOnFailure(true);
         tomcat.setConnector(connector);
@@ -69,6 +74,8 @@ public final class AtlasServer {
         // No default web.xml: it would register a JspServlet, and Jasper is not on the classpath.
         tomcat.setAddDefaultWebXmlToWebapp(false);
         Context ctx = tomcat.addWebapp("", war.toAbsolutePath().toString());
+        // Tells the application it runs in the one-command mode: it may generate its own signing secret.
+        ctx.addParameter(EMBEDDED_PARAM, "true");
         Tomcat.addServlet(ctx, "default", "org.apache.catalina.servlets.DefaultServlet");
         ctx.addServletMappingDecoded("/", "default");
         ctx.addWelcomeFile("index.html");
@@ -85,6 +92,32 @@ public final class AtlasServer {
             throw new LifecycleException("The Atlas web application failed to start; see the log above.");
         }
         return tomcat;
+    }
+
+    /** Development mode (no authentication) never listens beyond this machine. */
+    static String bindAddress(AtlasConfig config) {
+        return "off".equalsIgnoreCase(config.get(Setting.AUTH)) ? "127.0.0.1" : config.get(Setting.BIND_ADDRESS);
+    }
+
+    /**
+     * The startup banner's tokens, when the application generated its own secret. They go to the console
+     * (standard output) of this interactive command on purpose, and never to a log.
+     */
+    @SuppressWarnings("unchecked")
+    private static void printTokens(Tomcat tomcat, String host, int port) {
+        Context ctx = (Context) tomcat.getHost().findChild("");
+        Object tokens = ctx == null ? null : ctx.getServletContext().getAttribute(TOKENS_ATTRIBUTE);
+        if (!(tokens instanceof java.util.Map<?, ?> map) || map.isEmpty()) {
+            return;
+        }
+        StringBuilder b = new StringBuilder("\nTokens (valid 30 days; secret kept in the data directory):\n");
+        ((java.util.Map<String, String>) map).forEach((who, token) -> b.append("  ").append(who).append(": ")
+                .append(token).append("\n"));
+        b.append("Mint more as admin: curl -X POST http://").append(host).append(':').append(port)
+                .append("/api/tokens -H 'Authorization: Bearer <admin token>' -H 'Content-Type: application/json'")
+                .append(" -d '{\"role\":\"agent\",\"wallet\":\"0x…\",\"ttl\":\"8h\"}'\n");
+        System.out.print(b);
+        System.out.flush();
     }
 
     private static void stopQuietly(Tomcat tomcat) {

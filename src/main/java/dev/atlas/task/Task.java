@@ -122,6 +122,10 @@ class Task {
         return agentWallet;
     }
 
+    long version() {
+        return version;
+    }
+
     TaskView view() {
         return new TaskView(id, title, description, status, agentWallet, priority,
                 dev.atlas.event.WireTime.formatMillis(dueAt), dev.atlas.event.WireTime.formatMillis(createdAt),

@@ -58,14 +58,39 @@ public class TaskService {
     }
 
     public TaskView create(NewTask input) {
+        return create(input, null).task();
+    }
+
+    /**
+     * Creates a task. With an idempotency key, a retry (same key, same body) within 24 hours gets the
+     * original answer and changes nothing (no second task, no second event); the same key with another
+     * body is refused with {@link IdempotencyConflictException}.
+     */
+    public Created create(NewTask input, IdempotencyKey idem) {
         List<FieldError> errors = new ArrayList<>();
         String title = rules.title(input.title(), errors);
         String description = rules.description(input.description(), errors);
         String wallet = rules.wallet(input.agentWallet(), "agentWallet", errors);
         throwIfAny(errors);
 
-        return write(em -> {
+        Created[] replay = new Created[1];
+        TaskView result = write(em -> {
             EventLog.Appender events = eventLog.begin(em);
+            if (idem != null) {
+                IdempotencyRecord earlier = em.find(IdempotencyRecord.class, idem.key());
+                long now = events.timestamp().toEpochMilli();
+                if (earlier != null && earlier.createdAt() > now - IdempotencyKey.LIFETIME.toMillis()) {
+                    if (!earlier.requestHash().equals(idem.requestHash())) {
+                        throw new IdempotencyConflictException();
+                    }
+                    replay[0] = new Created(parse(earlier.response()), true);
+                    return new Written(replay[0].task(), List.of());
+                }
+                if (earlier != null) {
+                    em.remove(earlier);
+                    em.flush();
+                }
+            }
             Task t = new Task(title, description, wallet,
                     input.priority() == null ? Priority.NORMAL : input.priority(),
                     input.dueAt() == null ? null : input.dueAt().toEpochMilli(),
@@ -79,12 +104,28 @@ public class TaskService {
             if (wallet != null) {
                 fired.add(events.append(EventType.TASK_ASSIGNED, t.id(), wallet, null, data));
             }
+            if (idem != null) {
+                em.persist(new IdempotencyRecord(idem.key(), idem.requestHash(), t.id(), data,
+                        events.timestamp().toEpochMilli()));
+            }
             return new Written(view, fired);
         });
+        return replay[0] != null ? replay[0] : new Created(result, false);
+    }
+
+    /** Forgets idempotency keys older than their lifetime; returns how many. */
+    public int pruneIdempotencyKeys() {
+        long cutoff = System.currentTimeMillis() - IdempotencyKey.LIFETIME.toMillis();
+        return db.inTransaction(em -> em.createQuery("DELETE FROM IdempotencyRecord r WHERE r.createdAt < :cutoff")
+                .setParameter("cutoff", cutoff).executeUpdate());
     }
 
     public TaskView get(long id) {
-        return db.read(em -> find(em, id).view());
+        return get(id, Guard.NONE);
+    }
+
+    public TaskView get(long id, Guard guard) {
+        return db.read(em -> find(em, id, guard).view());
     }
 
     public TaskPage list(TaskQuery q) {
@@ -118,6 +159,10 @@ public class TaskService {
     }
 
     public TaskView update(long id, TaskChanges c) {
+        return update(id, c, Guard.NONE);
+    }
+
+    public TaskView update(long id, TaskChanges c, Guard guard) {
         List<FieldError> errors = new ArrayList<>();
         String title = c.titleSet() ? rules.title(c.title(), errors) : null;
         String description = c.descriptionSet() ? rules.description(c.description(), errors) : null;
@@ -129,7 +174,7 @@ public class TaskService {
 
         return write(em -> {
             EventLog.Appender events = eventLog.begin(em);
-            Task t = find(em, id);
+            Task t = find(em, id, guard);
             String previousWallet = t.agentWallet();
             if (c.titleSet()) {
                 t.setTitle(title);
@@ -163,27 +208,39 @@ public class TaskService {
     }
 
     public TaskView start(long id) {
-        return move(id, TaskStatus.IN_PROGRESS, EventType.TASK_UPDATED);
+        return start(id, Guard.NONE);
+    }
+
+    public TaskView start(long id, Guard guard) {
+        return move(id, guard, TaskStatus.IN_PROGRESS, EventType.TASK_UPDATED);
     }
 
     public TaskView complete(long id) {
-        return move(id, TaskStatus.COMPLETED, EventType.TASK_COMPLETED);
+        return complete(id, Guard.NONE);
+    }
+
+    public TaskView complete(long id, Guard guard) {
+        return move(id, guard, TaskStatus.COMPLETED, EventType.TASK_COMPLETED);
     }
 
     public void delete(long id) {
+        delete(id, Guard.NONE);
+    }
+
+    public void delete(long id, Guard guard) {
         write(em -> {
             EventLog.Appender events = eventLog.begin(em);
-            Task t = find(em, id);
+            Task t = find(em, id, guard);
             em.remove(t);
             String data = "{\"id\":" + t.id() + "}";
             return new Written(null, List.of(events.append(EventType.TASK_DELETED, t.id(), t.agentWallet(), null, data)));
         });
     }
 
-    private TaskView move(long id, TaskStatus target, EventType eventType) {
+    private TaskView move(long id, Guard guard, TaskStatus target, EventType eventType) {
         return write(em -> {
             EventLog.Appender events = eventLog.begin(em);
-            Task t = find(em, id);
+            Task t = find(em, id, guard);
             t.moveTo(target, events.timestamp().toEpochMilli());
             em.flush();
             TaskView view = t.view();
@@ -205,12 +262,24 @@ public class TaskService {
         return w.view();
     }
 
-    private static Task find(EntityManager em, long id) {
+    /** The task, if it exists and the guard lets the caller see it (else not found), at the version it names. */
+    private static Task find(EntityManager em, long id, Guard guard) {
         Task t = em.find(Task.class, id);
-        if (t == null) {
+        if (t == null || (guard.onlyWallet() != null && !guard.onlyWallet().equals(t.agentWallet()))) {
             throw new TaskNotFoundException(id);
         }
+        if (guard.ifMatch() != null && !guard.ifMatch().isEmpty() && !guard.ifMatch().contains(t.version())) {
+            throw new PreconditionFailedException(id, t.version());
+        }
         return t;
+    }
+
+    private static TaskView parse(String json) {
+        try {
+            return JSON.readValue(json, TaskView.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("A stored task cannot be read back", e);
+        }
     }
 
     private static void throwIfAny(List<FieldError> errors) {

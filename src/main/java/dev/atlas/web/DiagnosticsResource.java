@@ -19,7 +19,7 @@ import java.util.Map;
 /**
  * {@code GET /api/diagnostics}: what this node is doing right now — open sessions by transport, the last
  * event id pushed, node id, uptime and version, and how many envelopes and Socket.IO frames were built
- * (each event once, whatever the number of clients). (Admin-only once authentication exists.)
+ * (each event once, whatever the number of clients). Admin only.
  */
 @Path("/diagnostics")
 @Produces(MediaType.APPLICATION_JSON)
@@ -45,8 +45,14 @@ public class DiagnosticsResource {
                               long envelopesSerialized, long socketIoFramesBuilt, long slowConsumerCloses) {
     }
 
+    @jakarta.ws.rs.core.Context
+    jakarta.ws.rs.core.SecurityContext security;
+
     @GET
     public Diagnostics get() {
+        if (!(security.getUserPrincipal() instanceof dev.atlas.security.Principal p) || !p.isAdmin()) {
+            throw new jakarta.ws.rs.ForbiddenException("Diagnostics are for admins.");
+        }
         return new Diagnostics(node.nodeId(), node.version(), node.uptimeSeconds(), dispatcher.lastDispatched(),
                 db.read(eventLog::oldestEventId), registry.size(), registry.countByTransport(), engine.size(), Envelope.serializations(),
                 SocketFrames.eventFrames(), SessionWriter.slowConsumerCloses());

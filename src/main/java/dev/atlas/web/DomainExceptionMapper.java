@@ -1,6 +1,8 @@
 package dev.atlas.web;
 
+import dev.atlas.task.IdempotencyConflictException;
 import dev.atlas.task.IllegalTransitionException;
+import dev.atlas.task.PreconditionFailedException;
 import dev.atlas.task.TaskNotFoundException;
 import dev.atlas.task.ValidationException;
 import jakarta.ws.rs.core.Response;
@@ -9,7 +11,7 @@ import jakarta.ws.rs.ext.Provider;
 
 /**
  * The task domain's refusals: invalid input (400 with every offending field), unknown task (404),
- * illegal status transition (409).
+ * illegal status transition (409), stale {@code If-Match} (412), reused {@code Idempotency-Key} (422).
  */
 @Provider
 public class DomainExceptionMapper implements ExceptionMapper<RuntimeException> {
@@ -27,6 +29,13 @@ public class DomainExceptionMapper implements ExceptionMapper<RuntimeException> 
         }
         if (e instanceof IllegalTransitionException) {
             return Problem.of("illegal-transition", "Conflict", 409, e.getMessage()).toResponse();
+        }
+        if (e instanceof PreconditionFailedException) {
+            return Problem.of("precondition-failed", "Precondition Failed", 412, e.getMessage()
+                    + ". Read the task again (its ETag is its version) and retry.").toResponse();
+        }
+        if (e instanceof IdempotencyConflictException) {
+            return Problem.of("idempotency-key-reused", "Unprocessable Content", 422, e.getMessage()).toResponse();
         }
         return fallback.toResponse(e);
     }

@@ -32,6 +32,9 @@ public class HttpExceptionMapper implements ExceptionMapper<WebApplicationExcept
 
     private static String detailFor(int status, WebApplicationException e) {
         return switch (status) {
+            case 401 -> "A valid bearer token is required.";
+            case 403 -> e.getMessage() != null && !e.getMessage().startsWith("HTTP 403") ? e.getMessage()
+                    : "Your role does not allow this.";
             case 404 -> "No resource at this path.";
             case 405 -> "This method is not allowed here.";
             case 406 -> "The API answers with application/json only.";
@@ -44,6 +47,8 @@ public class HttpExceptionMapper implements ExceptionMapper<WebApplicationExcept
 
     private static String slug(int status) {
         return switch (status) {
+            case 401 -> "unauthorized";
+            case 403 -> "forbidden";
             case 404 -> "not-found";
             case 405 -> "method-not-allowed";
             case 406 -> "not-acceptable";

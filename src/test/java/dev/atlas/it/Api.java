@@ -15,9 +15,20 @@ public final class Api {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final Function<String, URI> base;
+    private final String token;
 
     public Api(Function<String, URI> base) {
+        this(base, null);
+    }
+
+    /** A client that sends {@code Authorization: Bearer <token>} with every request. */
+    public Api(Function<String, URI> base, String token) {
         this.base = base;
+        this.token = token;
+    }
+
+    public Api as(String otherToken) {
+        return new Api(base, otherToken);
     }
 
     /** A response: status, content type, raw body and the body as JSON (null when empty or not JSON). */
@@ -47,6 +58,9 @@ public final class Api {
 
     public Reply send(HttpRequest.Builder b) {
         try {
+            if (token != null) {
+                b.header("Authorization", "Bearer " + token);
+            }
             HttpResponse<String> r = http.send(b.timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
             JsonNode json = null;
             String ct = r.headers().firstValue("Content-Type").orElse("");

@@ -40,6 +40,10 @@ public final class AtlasProcess implements AutoCloseable {
         this.env = new HashMap<>(settings);
         this.env.put("ATLAS_PORT", Integer.toString(port));
         this.env.putIfAbsent("ATLAS_BIND_ADDRESS", "127.0.0.1");
+        // Functional tests run in the explicit development mode; security tests configure keys themselves.
+        if (!settings.containsKey("ATLAS_JWT_SECRET") && !settings.containsKey("ATLAS_JWKS_FILE")) {
+            this.env.putIfAbsent("ATLAS_AUTH", "off");
+        }
         this.env.putIfAbsent("ATLAS_DATA_DIR", target().resolve("it-data").resolve(name).toString());
         this.log = target().resolve("it-logs").resolve(name + ".log");
     }
@@ -94,7 +98,7 @@ public final class AtlasProcess implements AutoCloseable {
                 throw new IllegalStateException("Atlas exited with " + process.exitValue() + " during start:\n" + logTail());
             }
             try {
-                HttpResponse<Void> r = client.send(HttpRequest.newBuilder(uri("/api/diagnostics"))
+                HttpResponse<Void> r = client.send(HttpRequest.newBuilder(uri("/health/ready"))
                         .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
                 if (r.statusCode() == 200) {
                     return;

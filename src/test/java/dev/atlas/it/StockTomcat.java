@@ -31,6 +31,43 @@ final class StockTomcat implements AutoCloseable {
     }
 
     StockTomcat start() throws IOException {
+        launch();
+        awaitReady();
+        return this;
+    }
+
+    /**
+     * Starts Tomcat expecting the application to refuse to deploy: waits until the console log mentions
+     * {@code expected} and returns the log; fails if the application becomes ready instead.
+     */
+    String startExpectingFailure(String expected) throws IOException {
+        launch();
+        HttpClient client = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        Path console = base.resolve("logs/console.log");
+        while (System.nanoTime() < deadline) {
+            String log = Files.exists(console) ? Files.readString(console) : "";
+            if (log.contains(expected)) {
+                return log.substring(log.indexOf(expected) - Math.min(log.indexOf(expected), 300),
+                        Math.min(log.length(), log.indexOf(expected) + 300));
+            }
+            try {
+                if (client.send(HttpRequest.newBuilder(uri("/health/ready")).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    throw new AssertionError("the application started although it should have refused to");
+                }
+            } catch (IOException e) {
+                // not listening yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException(e);
+            }
+            AtlasProcess.pause(250);
+        }
+        throw new AssertionError("Tomcat's log never mentioned " + expected);
+    }
+
+    private void launch() throws IOException {
         AtlasProcess.deleteTree(base);
         Files.createDirectories(base.resolve("webapps"));
         for (String dir : List.of("logs", "temp", "work")) {
@@ -54,8 +91,6 @@ final class StockTomcat implements AutoCloseable {
         pb.environment().putAll(env);
         home.resolve("bin/catalina.sh").toFile().setExecutable(true);
         process = pb.start();
-        awaitReady();
-        return this;
     }
 
     private void awaitReady() throws IOException {
@@ -66,7 +101,7 @@ final class StockTomcat implements AutoCloseable {
                 throw new IllegalStateException("Tomcat exited:\n" + Files.readString(base.resolve("logs/console.log")));
             }
             try {
-                if (client.send(HttpRequest.newBuilder(uri("/api/diagnostics")).build(),
+                if (client.send(HttpRequest.newBuilder(uri("/health/ready")).build(),
                         HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
                     return;
                 }

@@ -8,16 +8,19 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The built WAR, unchanged, as {@code ROOT.war} in a stock Tomcat 10.1 from Maven Central, configured by
- * environment variables only: REST and {@code /ws} work as in the embedded run.
+ * environment variables only (a production setup: a signing secret, tokens required): REST and {@code /ws}
+ * work as in the embedded run.
  */
 class StockTomcatIT {
 
     @Test
     void theWarDeploysUnchangedIntoAStockTomcat() throws Exception {
-        Map<String, String> env = Map.of("ATLAS_DATA_DIR", AtlasProcess.target().resolve("stock-base/data").toString());
+        Map<String, String> env = Map.of("ATLAS_DATA_DIR", AtlasProcess.target().resolve("stock-base/data").toString(),
+                "ATLAS_JWT_SECRET", Tokens.SECRET);
         try (StockTomcat tomcat = new StockTomcat("tomcat10", env).start()) {
-            Api api = new Api(tomcat::uri);
-            try (WsClient ws = WsClient.connectReady(tomcat.wsUri("/ws"))) {
+            Api api = new Api(tomcat::uri, Tokens.admin());
+            assertEquals(401, new Api(tomcat::uri).get("/api/tasks").status(), "no token, no tasks");
+            try (WsClient ws = WsClient.connectReady(tomcat.wsUri("/ws?access_token=" + Tokens.admin()))) {
                 JsonNode task = api.create("{\"title\":\"on stock tomcat\",\"agentWallet\":\"0x" + "e".repeat(40) + "\"}");
                 JsonNode created = ws.nextJson();
                 assertEquals("taskCreated", created.path("event").asText());

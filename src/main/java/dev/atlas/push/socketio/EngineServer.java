@@ -2,6 +2,7 @@ package dev.atlas.push.socketio;
 
 import dev.atlas.push.CloseCodes;
 import dev.atlas.push.PushHub;
+import dev.atlas.security.Principal;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -51,15 +52,15 @@ public class EngineServer {
     }
 
     /** A new session that starts on long-polling; the caller answers the GET with its handshake. */
-    EngineSession openPolling() {
-        EngineSession s = new EngineSession(this, null);
+    EngineSession openPolling(Principal principal, String clientIp) {
+        EngineSession s = new EngineSession(this, null, principal, clientIp);
         sessions.put(s.sid(), s);
         return s;
     }
 
     /** A new session that starts (and stays) on a WebSocket; its handshake is sent at once. */
-    EngineSession openWebSocket(Session ws) {
-        EngineSession s = new EngineSession(this, ws);
+    EngineSession openWebSocket(Session ws, Principal principal, String clientIp) {
+        EngineSession s = new EngineSession(this, ws, principal, clientIp);
         sessions.put(s.sid(), s);
         s.open(settings.handshake(s.sid(), false));
         return s;
@@ -82,7 +83,7 @@ public class EngineServer {
         return settings;
     }
 
-    PushHub hub() {
+    public PushHub hub() {
         return hub;
     }
 

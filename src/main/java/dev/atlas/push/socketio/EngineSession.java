@@ -10,6 +10,8 @@ import dev.atlas.push.ResumeIds;
 import dev.atlas.push.SessionWriter;
 import dev.atlas.push.Transport;
 import dev.atlas.push.Utf8;
+import dev.atlas.security.AuthenticationException;
+import dev.atlas.security.Principal;
 import jakarta.servlet.AsyncContext;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
@@ -58,12 +60,19 @@ final class EngineSession implements Transport {
     private ScheduledFuture<?> pongDeadline;
 
     private PushSession socket;
+    /** Who opened the Engine.IO connection (token in the handshake), or null. */
+    private final Principal connectionPrincipal;
+    private String clientIp;
+    private boolean socketRegistered;
+    private ScheduledFuture<?> authDeadline;
 
     private record PendingSend(String text, Consumer<Throwable> done) {
     }
 
-    EngineSession(EngineServer server, Session websocketOrNull) {
+    EngineSession(EngineServer server, Session websocketOrNull, Principal principal, String clientIp) {
         this.server = server;
+        this.connectionPrincipal = principal;
+        this.clientIp = clientIp;
         this.mode = websocketOrNull == null ? Mode.POLLING : Mode.WEBSOCKET;
         this.ws = websocketOrNull;
         this.writer = server.hub().newWriter(this);
@@ -436,7 +445,24 @@ final class EngineSession implements Transport {
         }
     }
 
+    /**
+     * A CONNECT to the main namespace. With a token (the payload's {@code token}, else the one of the
+     * Engine.IO handshake) the socket joins the push pipeline at once; a bad token is refused with
+     * {@code 44{"message":…}}. Without one it is connected but receives nothing until it emits
+     * {@code authenticate}, and is closed if it does not within the deadline.
+     */
     private void connectSocket(JsonNode auth) {
+        Principal principal = connectionPrincipal;
+        JsonNode token = auth == null ? null : auth.get("token");
+        if (token != null && !token.isNull() || !server.hub().authenticator().enabled()) {
+            try {
+                principal = server.hub().authenticator().verify(token == null || !token.isTextual() ? null : token.textValue());
+            } catch (AuthenticationException e) {
+                LOG.info(() -> "Socket.IO connect refused from " + clientIp + ": " + e.getMessage());
+                writer.offer(SocketFrames.connectErrorFrame("invalid token: " + e.getMessage()));
+                return;
+            }
+        }
         PushSession s;
         synchronized (this) {
             if (socket != null || mode == Mode.CLOSED) {
@@ -444,9 +470,43 @@ final class EngineSession implements Transport {
             }
             socket = new PushSession(Sids.next(), "socket.io", SocketIoWire.INSTANCE, writer);
             s = socket;
+            pendingResume = resumeFrom(auth);
         }
-        // sends 40{"sid":…}, then the missed events when the client resumes, then every event
-        server.hub().dispatcher().open(s, resumeFrom(auth));
+        if (principal != null) {
+            authenticated(s, principal);
+        } else {
+            // connected, but nothing flows until the client authenticates
+            s.greeted();
+            writer.offer(SocketFrames.connectFrame(s.id()));
+            synchronized (this) {
+                authDeadline = server.hub().schedule(() -> terminate("authentication required", CloseCodes.POLICY_VIOLATION),
+                        server.hub().authenticator().authTimeout());
+            }
+        }
+    }
+
+    private Long pendingResume;
+
+    /** Registers the socket with the dispatcher once, and (re)arms the close at the token's expiry. */
+    private void authenticated(PushSession s, Principal p) {
+        boolean register;
+        synchronized (this) {
+            s.viewer(p);
+            if (authDeadline != null) {
+                authDeadline.cancel(false);
+                authDeadline = null;
+            }
+            if (!p.expiresAt().equals(java.time.Instant.MAX)) {
+                authDeadline = server.hub().schedule(() -> terminate("token expired", CloseCodes.POLICY_VIOLATION),
+                        java.time.Duration.between(java.time.Instant.now(), p.expiresAt()));
+            }
+            register = !socketRegistered;
+            socketRegistered = true;
+        }
+        if (register) {
+            // sends 40{"sid":…} (unless sent already), the missed events when resuming, then every event
+            server.hub().dispatcher().open(s, pendingResume);
+        }
     }
 
     /** The connect payload's {@code lastEventId}, or Socket.IO's own recovery {@code offset}. */
@@ -463,6 +523,11 @@ final class EngineSession implements Transport {
         synchronized (this) {
             s = socket;
             socket = null;
+            socketRegistered = false;
+            if (authDeadline != null) {
+                authDeadline.cancel(false);
+                authDeadline = null;
+            }
         }
         if (s != null) {
             server.hub().dispatcher().unregister(s);
@@ -475,19 +540,49 @@ final class EngineSession implements Transport {
                 return; // not connected to that namespace: ignored, as the reference server does
             }
         }
-        if (p.ackId().isEmpty()) {
+        if ("authenticate".equals(p.eventName())) {
+            onAuthenticate(p);
+        } else if (p.ackId().isPresent()) {
+            ObjectNode outcome = JsonNodeFactory.instance.objectNode()
+                    .put("ok", false).put("error", "unknown event '" + abbreviate(p.eventName()) + "'");
+            writer.offer(SocketFrames.ackFrame(p.ackId().getAsLong(), JsonNodeFactory.instance.arrayNode().add(outcome)));
+        }
+    }
+
+    /** {@code authenticate} ({@code {token}}): answered through the ack; a bad token ends the session. */
+    private void onAuthenticate(SocketPacket p) {
+        List<JsonNode> args = p.eventArguments();
+        JsonNode arg = args.isEmpty() ? null : args.get(0);
+        String token = arg == null ? null : arg.isTextual() ? arg.textValue() : arg.path("token").asText(null);
+        ObjectNode outcome = JsonNodeFactory.instance.objectNode();
+        Principal principal;
+        try {
+            principal = server.hub().authenticator().verify(token);
+        } catch (AuthenticationException e) {
+            LOG.info(() -> "Socket.IO authentication failed from " + clientIp + ": " + e.getMessage());
+            outcome.put("ok", false).put("error", e.getMessage());
+            if (p.ackId().isPresent()) {
+                writer.offer(SocketFrames.ackFrame(p.ackId().getAsLong(), JsonNodeFactory.instance.arrayNode().add(outcome)));
+            }
+            writer.offer(SocketFrames.disconnectFrame());
+            server.hub().schedule(() -> terminate("authentication failed", CloseCodes.POLICY_VIOLATION),
+                    java.time.Duration.ofMillis(200)); // let the ack and the disconnect go out first
             return;
         }
-        ObjectNode outcome = JsonNodeFactory.instance.objectNode();
-        if ("authenticate".equals(p.eventName())) {
-            outcome.put("ok", false);
-            outcome.put("error", "authentication is not enabled on this server");
-        } else {
-            outcome.put("ok", false);
-            outcome.put("error", "unknown event '" + abbreviate(p.eventName()) + "'");
+        outcome.put("ok", true).put("role", principal.role().claim());
+        if (principal.wallet() != null) {
+            outcome.put("wallet", principal.wallet());
         }
-        ArrayNode args = JsonNodeFactory.instance.arrayNode().add(outcome);
-        writer.offer(SocketFrames.ackFrame(p.ackId().getAsLong(), args));
+        if (p.ackId().isPresent()) {
+            writer.offer(SocketFrames.ackFrame(p.ackId().getAsLong(), JsonNodeFactory.instance.arrayNode().add(outcome)));
+        }
+        PushSession s;
+        synchronized (this) {
+            s = socket;
+        }
+        if (s != null) {
+            authenticated(s, principal);
+        }
     }
 
     private static String abbreviate(String s) {
@@ -544,6 +639,9 @@ final class EngineSession implements Transport {
             if (pongDeadline != null) {
                 pongDeadline.cancel(false);
             }
+            if (authDeadline != null) {
+                authDeadline.cancel(false);
+            }
             main = ws;
             probe = probing;
             get = pendingGet;
@@ -554,7 +652,15 @@ final class EngineSession implements Transport {
             backlog.forEach(b -> b.done().accept(new IOException("session closed")));
             backlog.clear();
         }
-        LOG.fine(() -> "Engine.IO session " + sid + " closed: " + reason);
+        String ip;
+        synchronized (this) {
+            ip = clientIp;
+            clientIp = null;
+        }
+        if (ip != null) {
+            server.hub().connections().release(ip);
+            LOG.info(() -> "Disconnected Socket.IO session " + sid + " from " + ip + " (code " + code + "): " + reason);
+        }
         server.forget(this);
         if (s != null) {
             server.hub().dispatcher().close(s);

@@ -19,6 +19,8 @@ import java.io.IOException;
 public final class EngineWebSocket extends Endpoint {
     static final String SERVER = "atlas.engineio.server";
     static final String SID = "atlas.engineio.sid";
+    static final String PRINCIPAL = "atlas.engineio.principal";
+    static final String CLIENT_IP = "atlas.engineio.clientIp";
 
     private Session ws;
     private EngineSession session;
@@ -33,7 +35,8 @@ public final class EngineWebSocket extends Endpoint {
         assembler = new MessageAssembler(server.settings().maxMessageBytes());
         ws.addMessageHandler(String.class, (MessageHandler.Partial<String>) this::onPart);
         if (sid == null) {
-            session = server.openWebSocket(ws);
+            session = server.openWebSocket(ws, (dev.atlas.security.Principal) config.getUserProperties().get(PRINCIPAL),
+                    (String) config.getUserProperties().get(CLIENT_IP));
             return;
         }
         session = server.find(sid);

@@ -25,6 +25,13 @@ final class JsonText {
     }
 
     /** Appends {@code s} as a JSON string literal, quotes included. */
+    /** The JSON string literal of {@code s}. */
+    static String quoted(String s) {
+        StringBuilder b = new StringBuilder(s.length() + 2);
+        appendQuoted(b, s);
+        return b.toString();
+    }
+
     static void appendQuoted(StringBuilder out, String s) {
         out.append('"');
         int n = s.length();

@@ -1,5 +1,7 @@
 package dev.atlas.push.socketio;
 
+import dev.atlas.push.WsServlet;
+import dev.atlas.security.Principal;
 import jakarta.inject.Inject;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
@@ -43,6 +45,10 @@ public class SocketIoServlet extends HttpServlet {
         }
         boolean upgrade = "websocket".equalsIgnoreCase(req.getHeader("Upgrade"));
         String sid = query.get("sid");
+        if (!server.hub().authenticator().originAllowed(req.getHeader("Origin"), req.getScheme(), req.getHeader("Host"))) {
+            error(resp, EngineError.FORBIDDEN);
+            return;
+        }
         if (sid != null) {
             EngineSession session = server.find(sid);
             if (session == null) {
@@ -51,7 +57,7 @@ public class SocketIoServlet extends HttpServlet {
                 if (!upgrade || session.mode() != EngineSession.Mode.POLLING) {
                     error(resp, EngineError.BAD_REQUEST);
                 } else {
-                    upgrade(req, resp, sid);
+                    upgrade(req, resp, sid, null, null);
                 }
             } else if ("GET".equals(req.getMethod())) {
                 session.poll(req, resp);
@@ -67,14 +73,27 @@ public class SocketIoServlet extends HttpServlet {
         }
         if (!"GET".equals(req.getMethod())) {
             error(resp, EngineError.BAD_HANDSHAKE_METHOD);
-        } else if (!polling) {
-            if (upgrade) {
-                upgrade(req, resp, null);
-            } else {
-                error(resp, EngineError.BAD_REQUEST);
+            return;
+        }
+        if (!polling && !upgrade) {
+            error(resp, EngineError.BAD_REQUEST);
+            return;
+        }
+        // A new session: token (header or access_token), connections per IP — before any session exists.
+        String ip = server.hub().clientIp(req);
+        WsServlet.Handshakes.Outcome outcome = WsServlet.Handshakes.check(server.hub(), req, ip);
+        if (outcome.status() != 0) {
+            text(resp, outcome.status(), "{\"code\":4,\"message\":" + JsonText.quoted(outcome.detail()) + "}",
+                    EngineError.CONTENT_TYPE);
+            if (outcome.challenge() != null) {
+                resp.setHeader("WWW-Authenticate", outcome.challenge());
             }
+            return;
+        }
+        if (!polling) {
+            upgrade(req, resp, null, outcome.principal(), ip);
         } else {
-            EngineSession session = server.openPolling();
+            EngineSession session = server.openPolling(outcome.principal(), ip);
             session.open(server.settings().handshake(session.sid(), true));
             session.poll(req, resp);
         }
@@ -100,16 +119,26 @@ public class SocketIoServlet extends HttpServlet {
         return out;
     }
 
-    private void upgrade(HttpServletRequest req, HttpServletResponse resp, String sid) throws IOException {
+    private void upgrade(HttpServletRequest req, HttpServletResponse resp, String sid, Principal principal, String ip)
+            throws IOException {
         ServerContainer container = (ServerContainer) getServletContext().getAttribute(ServerContainer.class.getName());
         ServerEndpointConfig config = ServerEndpointConfig.Builder.create(EngineWebSocket.class, "/socket.io/").build();
         config.getUserProperties().put(EngineWebSocket.SERVER, server);
         if (sid != null) {
             config.getUserProperties().put(EngineWebSocket.SID, sid);
         }
+        if (principal != null) {
+            config.getUserProperties().put(EngineWebSocket.PRINCIPAL, principal);
+        }
+        if (ip != null) {
+            config.getUserProperties().put(EngineWebSocket.CLIENT_IP, ip);
+        }
         try {
             container.upgradeHttpToWebSocket(req, resp, config, Map.of());
-        } catch (DeploymentException e) {
+        } catch (DeploymentException | RuntimeException e) {
+            if (ip != null) {
+                server.hub().connections().release(ip);
+            }
             throw new IOException("WebSocket upgrade failed", e);
         }
     }

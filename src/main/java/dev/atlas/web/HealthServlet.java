@@ -1,0 +1,48 @@
+package dev.atlas.web;
+
+import dev.atlas.db.Database;
+import jakarta.inject.Inject;
+import jakarta.servlet.annotation.WebServlet;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Health for load balancers and orchestrators, without authentication and without details worth hiding:
+ * {@code GET /health/live} is 200 while the application runs; {@code GET /health/ready} is 200 when the
+ * database answers within a second, else 503 with {@code Retry-After} (take the node out of rotation; its
+ * open WebSockets stay up). Stateless; thread-safe.
+ */
+@WebServlet("/health/*")
+public class HealthServlet extends HttpServlet {
+    @Inject
+    Database db;
+
+    @Override
+    protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        String path = req.getPathInfo() == null ? "" : req.getPathInfo();
+        switch (path) {
+            case "/live" -> write(resp, 200, "{\"status\":\"UP\"}");
+            case "/ready" -> {
+                boolean dbUp = db.ping(1);
+                write(resp, dbUp ? 200 : 503, "{\"status\":\"" + (dbUp ? "UP" : "DOWN") + "\",\"checks\":{\"database\":\""
+                        + (dbUp ? "UP" : "DOWN") + "\"}}");
+                if (!dbUp) {
+                    resp.setHeader("Retry-After", "5");
+                }
+            }
+            default -> write(resp, 404, "{\"status\":\"UNKNOWN\",\"detail\":\"use /health/live or /health/ready\"}");
+        }
+    }
+
+    private static void write(HttpServletResponse resp, int status, String json) throws IOException {
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        resp.setStatus(status);
+        resp.setContentType("application/json");
+        resp.setHeader("Cache-Control", "no-store");
+        resp.setContentLength(body.length);
+        resp.getOutputStream().write(body);
+    }
+}

@@ -1,0 +1,91 @@
+package dev.atlas.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** Each limit answers with its code: REST 429 + Retry-After, WebSocket messages per minute 1008, connections per IP 429. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class LimitsIT {
+    AtlasProcess server;
+
+    @BeforeAll
+    void start() {
+        AtlasProcess.wipeData("limits");
+        Map<String, String> settings = new HashMap<>(Tokens.settings());
+        settings.put("ATLAS_REST_RATE_LIMIT", "30");
+        settings.put("ATLAS_WS_MAX_MESSAGES_PER_MINUTE", "5");
+        settings.put("ATLAS_MAX_CONNECTIONS_PER_IP", "3");
+        server = new AtlasProcess("limits", settings).start();
+    }
+
+    @AfterAll
+    void stop() {
+        server.stop();
+    }
+
+    @Test
+    void restRequestsPastTheLimitAre429WithRetryAfter() {
+        Api limited = new Api(server::uri, Tokens.agent("0x" + "5".repeat(40)));
+        int ok = 0;
+        Api.Reply last = null;
+        for (int i = 0; i < 31; i++) {
+            last = limited.get("/api/tasks");
+            if (last.status() == 200) {
+                ok++;
+            }
+        }
+        assertEquals(30, ok);
+        assertEquals(429, last.status());
+        assertEquals("application/problem+json", last.contentType());
+        long retry = Long.parseLong(last.header("Retry-After"));
+        assertTrue(retry >= 1 && retry <= 60, "Retry-After " + retry);
+        assertEquals(200, new Api(server::uri, Tokens.agent("0x" + "6".repeat(40))).get("/api/tasks").status(),
+                "another token has its own budget");
+    }
+
+    @Test
+    void tooManyClientMessagesCloseWith1008() {
+        WsClient c = WsClient.connectReady(server.wsUri("/ws?access_token=" + Tokens.admin()));
+        for (int i = 0; i < 6; i++) {
+            c.send("{\"type\":\"ping\"}");
+        }
+        for (int i = 0; i < 5; i++) {
+            assertEquals("pong", c.nextJson().path("event").asText(), "the messages within the limit are answered");
+        }
+        int code = c.awaitClose();
+        assertEquals(1008, code);
+        c.close();
+    }
+
+    @Test
+    void tooManyConnectionsFromOneIpAreRefused() {
+        List<WsClient> open = new ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) {
+                open.add(WsClient.connectReady(server.wsUri("/ws?access_token=" + Tokens.admin())));
+            }
+            assertEquals(429, SecurityPushIT.handshake(server.wsUri("/ws?access_token=" + Tokens.admin()), Map.of()));
+            assertEquals(429, SecurityPushIT.get(server.uri("/socket.io/?EIO=4&transport=polling&access_token="
+                    + Tokens.admin()), Map.of()).statusCode());
+        } finally {
+            open.forEach(WsClient::close);
+        }
+        // slots come back when connections close
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        int status = 0;
+        while (status != 101 && System.nanoTime() < deadline) {
+            status = SecurityPushIT.handshake(server.wsUri("/ws?access_token=" + Tokens.admin()), Map.of());
+            AtlasProcess.pause(100);
+        }
+        assertEquals(101, status);
+    }
+}
