@@ -71,7 +71,17 @@ final class StockTomcat implements AutoCloseable {
         pb.environment().putAll(env);
         home.resolve("bin/catalina.sh").toFile().setExecutable(true);
         process = pb.start();
-        awaitReady();
+        try {
+            awaitReady();
+        } catch (RuntimeException | IOException e) {
+            // a caller's try-with-resources never sees a StockTomcat whose start() threw: stop it here
+            try {
+                close();
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+            }
+            throw e;
+        }
         return this;
     }
 
