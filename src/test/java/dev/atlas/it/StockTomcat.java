@@ -17,6 +17,10 @@ import java.util.stream.Stream;
  * A stock Tomcat distribution (unpacked from Maven Central by the build) running {@code atlas.war} as
  * {@code ROOT.war}, in a fresh {@code CATALINA_BASE} with only its ports changed to free ones. The test
  * double of an operator's install: nothing about the WAR is special-cased.
+ *
+ * <p>By default the distribution's own {@code server.xml} is used; {@link #withAtlasConf()} installs the
+ * repository's {@code conf/tomcat/server.xml} and {@code conf/tomcat/setenv.sh} instead, as docs/deploy.md
+ * tells an operator to, changing nothing but the connector port.
  */
 final class StockTomcat implements AutoCloseable {
     private final Path home = Path.of(System.getProperty("atlas.stockTomcat"));
@@ -24,6 +28,7 @@ final class StockTomcat implements AutoCloseable {
     private final int port = AtlasProcess.freePort();
     private final Map<String, String> env;
     private Process process;
+    private boolean atlasConf;
 
     StockTomcat(String name, Map<String, String> env) {
         this.base = AtlasProcess.target().resolve("stock-base").resolve(name);
@@ -32,7 +37,17 @@ final class StockTomcat implements AutoCloseable {
 
     StockTomcat start() throws IOException {
         launch();
-        awaitReady();
+        try {
+            awaitReady();
+        } catch (RuntimeException | IOException e) {
+            // a caller's try-with-resources never sees a StockTomcat whose start() threw: stop it here
+            try {
+                close();
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+            }
+            throw e;
+        }
         return this;
     }
 
@@ -75,10 +90,22 @@ final class StockTomcat implements AutoCloseable {
         }
         copyTree(home.resolve("conf"), base.resolve("conf"));
         Path serverXml = base.resolve("conf/server.xml");
-        String xml = Files.readString(serverXml)
-                .replace("port=\"8080\"", "port=\"" + port + "\" address=\"127.0.0.1\"")
-                .replace("port=\"8005\"", "port=\"-1\"");
-        Files.writeString(serverXml, xml);
+        if (atlasConf) {
+            Path conf = AtlasProcess.target().getParent().resolve("conf").resolve("tomcat");
+            String xml = Files.readString(conf.resolve("server.xml"));
+            String connectorPort = "port=\"8080\"";
+            if (xml.indexOf(connectorPort) < 0 || xml.indexOf(connectorPort) != xml.lastIndexOf(connectorPort)) {
+                throw new IllegalStateException("conf/tomcat/server.xml must hold exactly one " + connectorPort);
+            }
+            Files.writeString(serverXml, xml.replace(connectorPort, "port=\"" + port + "\""));
+            Files.createDirectories(base.resolve("bin"));
+            Files.copy(conf.resolve("setenv.sh"), base.resolve("bin/setenv.sh"), StandardCopyOption.REPLACE_EXISTING);
+        } else {
+            String xml = Files.readString(serverXml)
+                    .replace("port=\"8080\"", "port=\"" + port + "\" address=\"127.0.0.1\"")
+                    .replace("port=\"8005\"", "port=\"-1\"");
+            Files.writeString(serverXml, xml);
+        }
         Files.copy(Path.of(System.getProperty("atlas.war")), base.resolve("webapps/ROOT.war"),
                 StandardCopyOption.REPLACE_EXISTING);
         ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/catalina.sh").toString(), "run")
@@ -114,6 +141,25 @@ final class StockTomcat implements AutoCloseable {
             AtlasProcess.pause(250);
         }
         throw new IllegalStateException("Tomcat did not deploy Atlas in time:\n" + Files.readString(base.resolve("logs/console.log")));
+    }
+
+    /**
+     * Use the repository's {@code conf/tomcat/server.xml} (port changed only) and {@code conf/tomcat/setenv.sh}
+     * ({@code $CATALINA_BASE/bin/setenv.sh}); call before {@link #start()}.
+     */
+    StockTomcat withAtlasConf() {
+        this.atlasConf = true;
+        return this;
+    }
+
+    /** The connector's port on 127.0.0.1. */
+    int port() {
+        return port;
+    }
+
+    /** {@code CATALINA_BASE}: its {@code logs/} holds Tomcat's logs, the access log and {@code console.log}. */
+    Path base() {
+        return base;
     }
 
     URI uri(String path) {

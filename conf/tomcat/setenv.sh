@@ -1,0 +1,42 @@
+# Atlas: JVM options for Tomcat. Install as $CATALINA_BASE/bin/setenv.sh (catalina.sh sources it on every
+# start; it need not be executable). Only JVM options live here: Atlas's own settings (ATLAS_*, including
+# the PostgreSQL URL and password) come from the environment, i.e. /etc/atlas/atlas.env under systemd
+# (conf/systemd/atlas-tomcat.service), or from $CATALINA_BASE/conf/atlas.properties. See docs/deploy.md.
+
+# Heap. Fixed size (Xms = Xmx): the heap never resizes under load. 1 GiB is a starting point, not a
+# measurement: watch the heap under your real load. Slow clients cost the most (each may queue up to
+# ATLAS_WS_QUEUE_MAX_BYTES before it is closed). Override per host with TOMCAT_HEAP=2g in the environment.
+TOMCAT_HEAP="${TOMCAT_HEAP:-1g}"
+
+CATALINA_OPTS="$CATALINA_OPTS -Xms${TOMCAT_HEAP} -Xmx${TOMCAT_HEAP}"
+
+# GC: G1 (the JDK 17 default, spelled out) with a pause goal short against the 25 s Socket.IO heartbeat.
+CATALINA_OPTS="$CATALINA_OPTS -XX:+UseG1GC -XX:MaxGCPauseMillis=200"
+
+# Fail fast: on OutOfMemoryError write a heap dump and exit; systemd (Restart=on-failure) starts a fresh JVM
+# and clients reconnect, instead of a half-dead JVM holding their sockets.
+CATALINA_OPTS="$CATALINA_OPTS -XX:+HeapDumpOnOutOfMemoryError -XX:HeapDumpPath=${CATALINA_BASE:-.}/logs"
+CATALINA_OPTS="$CATALINA_OPTS -XX:+ExitOnOutOfMemoryError"
+
+# UTC and UTF-8 regardless of the host's locale (event timestamps are UTC anyway).
+CATALINA_OPTS="$CATALINA_OPTS -Duser.timezone=UTC -Dfile.encoding=UTF-8"
+
+# Module access (JDK 17). Tomcat's catalina.sh already adds, for Tomcat itself:
+#   --add-opens=java.base/java.lang=ALL-UNNAMED          --add-opens=java.base/java.lang.reflect=ALL-UNNAMED
+#   --add-opens=java.base/java.io=ALL-UNNAMED            --add-opens=java.base/java.util=ALL-UNNAMED
+#   --add-opens=java.base/java.util.concurrent=ALL-UNNAMED --add-opens=java.rmi/sun.rmi.transport=ALL-UNNAMED
+# which covers what Atlas's libraries need: the end-to-end test runs Atlas in a stock Tomcat with exactly
+# these options. Nothing to add; if a future library logs "InaccessibleObjectException", add its package, e.g.:
+# CATALINA_OPTS="$CATALINA_OPTS --add-opens=java.base/java.net=ALL-UNNAMED"
+
+# Atlas settings in the environment, when not running under systemd (with systemd, put them in
+# /etc/atlas/atlas.env instead: this file is readable by anyone who can read Tomcat's bin/). Examples:
+# export ATLAS_DB_URL=jdbc:postgresql://127.0.0.1:5432/atlas     # PostgreSQL; empty = embedded H2 file
+# export ATLAS_DB_USER=atlas
+# export ATLAS_DB_PASSWORD=change-me
+# export ATLAS_DB_POOL_SIZE=10
+# export ATLAS_NODE_ID=atlas-1
+# export ATLAS_DATA_DIR=/var/lib/atlas                          # H2 only
+# export ATLAS_CONFIG_FILE=/etc/atlas/atlas.properties          # default: $CATALINA_BASE/conf/atlas.properties
+
+export CATALINA_OPTS
