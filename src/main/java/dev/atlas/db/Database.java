@@ -64,6 +64,11 @@ public class Database {
         hc.setPassword(config.get(Setting.DB_PASSWORD));
         hc.setMaximumPoolSize(config.getInt(Setting.DB_POOL_SIZE));
         hc.setAutoCommit(false);
+        // Fail fast while the database is down: a request waits this long for a connection, then gets 503.
+        hc.setConnectionTimeout(config.getLong(Setting.DB_CONNECT_TIMEOUT_MS));
+        hc.setValidationTimeout(Math.min(1000, Math.max(250, config.getLong(Setting.DB_CONNECT_TIMEOUT_MS) / 2)));
+        // Start even if the database is briefly unreachable? No: a node that cannot migrate must not serve.
+        hc.setInitializationFailTimeout(config.getLong(Setting.DB_CONNECT_TIMEOUT_MS));
         hc.setDriverClassName(postgres ? "org.postgresql.Driver" : "org.h2.Driver");
         dataSource = new HikariDataSource(hc);
 
@@ -101,6 +106,28 @@ public class Database {
 
     public boolean isPostgres() {
         return postgres;
+    }
+
+    /**
+     * Whether an exception means the database cannot be reached (down, restarting, network cut, pool
+     * exhausted): such failures are answered with 503 and retried by clients, not reported as bugs.
+     */
+    public static boolean isUnavailable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof org.eclipse.persistence.exceptions.DatabaseException de && de.isCommunicationFailure()) {
+                return true; // EclipseLink saw the connection fail (the driver's own exception may be gone)
+            }
+            if (t instanceof java.sql.SQLTransientConnectionException
+                    || t instanceof java.sql.SQLNonTransientConnectionException
+                    || t instanceof java.net.ConnectException
+                    || t instanceof java.io.EOFException) {
+                return true;
+            }
+            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08")) {
+                return true; // SQL state class 08: connection exception
+            }
+        }
+        return false;
     }
 
     /** Whether the database answers a trivial query within {@code timeoutSeconds}. Never throws. */

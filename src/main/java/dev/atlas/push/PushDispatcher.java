@@ -51,6 +51,7 @@ public class PushDispatcher {
     private volatile long lastDispatched;
     private final TreeMap<Long, TaskEvent> early = new TreeMap<>();
     private long holeSince;
+    private boolean outage;
 
     @PostConstruct
     void start() {
@@ -201,8 +202,15 @@ public class PushDispatcher {
                 missed = db.read(em -> eventLog.readAfter(em, after, CATCH_UP_BATCH));
                 missed.forEach(this::accept);
             } while (missed.size() == CATCH_UP_BATCH);
+            if (outage) {
+                outage = false;
+                LOG.info("Outbox reachable again; catch-up resumed");
+            }
         } catch (RuntimeException ex) {
-            LOG.log(Level.WARNING, "Outbox catch-up failed; retrying in a second", ex);
+            if (!outage) { // once per outage, not every second
+                outage = true;
+                LOG.log(Level.WARNING, "Outbox catch-up failed; retrying every second until the database answers", ex);
+            }
         }
     }
 

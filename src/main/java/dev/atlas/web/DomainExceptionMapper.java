@@ -1,5 +1,6 @@
 package dev.atlas.web;
 
+import dev.atlas.db.Database;
 import dev.atlas.task.IdempotencyConflictException;
 import dev.atlas.task.IllegalTransitionException;
 import dev.atlas.task.PreconditionFailedException;
@@ -33,6 +34,11 @@ public class DomainExceptionMapper implements ExceptionMapper<RuntimeException> 
         if (e instanceof PreconditionFailedException) {
             return Problem.of("precondition-failed", "Precondition Failed", 412, e.getMessage()
                     + ". Read the task again (its ETag is its version) and retry.").toResponse();
+        }
+        if (Database.isUnavailable(e)) {
+            return Response.fromResponse(Problem.of("database-unavailable", "Service Unavailable", 503,
+                    "The database cannot be reached right now; the request changed nothing. Retry shortly.")
+                    .toResponse()).header("Retry-After", "5").build();
         }
         if (e instanceof IdempotencyConflictException) {
             return Problem.of("idempotency-key-reused", "Unprocessable Content", 422, e.getMessage()).toResponse();

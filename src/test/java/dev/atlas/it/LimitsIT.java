@@ -58,9 +58,7 @@ class LimitsIT {
         for (int i = 0; i < 6; i++) {
             c.send("{\"type\":\"ping\"}");
         }
-        for (int i = 0; i < 5; i++) {
-            assertEquals("pong", c.nextJson().path("event").asText(), "the messages within the limit are answered");
-        }
+        // the pongs of the first five may or may not get out before the close discards the queue
         int code = c.awaitClose();
         assertEquals(1008, code);
         c.close();

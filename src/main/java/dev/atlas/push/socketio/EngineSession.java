@@ -472,12 +472,14 @@ final class EngineSession implements Transport {
             s = socket;
             pendingResume = resumeFrom(auth);
         }
+        // The connect reply goes out here, in order with anything else this session sends (an ack must never
+        // overtake it); the dispatcher then registers the socket without a hello of its own.
+        s.greeted();
+        writer.offer(SocketFrames.connectFrame(s.id()));
         if (principal != null) {
             authenticated(s, principal);
         } else {
             // connected, but nothing flows until the client authenticates
-            s.greeted();
-            writer.offer(SocketFrames.connectFrame(s.id()));
             synchronized (this) {
                 authDeadline = server.hub().schedule(() -> terminate("authentication required", CloseCodes.POLICY_VIOLATION),
                         server.hub().authenticator().authTimeout());
@@ -504,7 +506,7 @@ final class EngineSession implements Transport {
             socketRegistered = true;
         }
         if (register) {
-            // sends 40{"sid":…} (unless sent already), the missed events when resuming, then every event
+            // the missed events when resuming, then every event
             server.hub().dispatcher().open(s, pendingResume);
         }
     }
