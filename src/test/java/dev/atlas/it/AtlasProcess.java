@@ -30,13 +30,29 @@ public final class AtlasProcess implements AutoCloseable {
     private Process process;
 
     public AtlasProcess(String name, Map<String, String> settings) {
+        this(name, settings, freePort());
+    }
+
+    /**
+     * A server on a given port: with the same name (so the same data directory) and the port of a stopped
+     * or killed one, it is that server restarted, as its clients see it. See {@link #successor()}.
+     */
+    public AtlasProcess(String name, Map<String, String> settings, int port) {
         this.name = name;
-        this.port = freePort();
+        this.port = port;
         this.env = new HashMap<>(settings);
         this.env.put("ATLAS_PORT", Integer.toString(port));
         this.env.putIfAbsent("ATLAS_BIND_ADDRESS", "127.0.0.1");
         this.env.putIfAbsent("ATLAS_DATA_DIR", target().resolve("it-data").resolve(name).toString());
         this.log = target().resolve("it-logs").resolve(name + ".log");
+    }
+
+    /**
+     * A new, not yet started server with this one's name, settings, data directory and port: start it after
+     * {@link #stop()} or {@link #kill()} to restart "the same" server under its clients.
+     */
+    public AtlasProcess successor() {
+        return new AtlasProcess(name, env, port);
     }
 
     /** Deletes the data directory a process of this name would use, so that a test starts from nothing. */
