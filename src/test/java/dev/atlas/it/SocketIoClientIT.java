@@ -10,7 +10,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.IntPredicate;
 import java.util.function.Predicate;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -227,8 +234,64 @@ class SocketIoClientIT {
         }
     }
 
+    /**
+     * Clients that connect and upgrade while tasks are being created: from its first event on, each gets
+     * every event, once, in id order — whether it arrived on polling, in the upgrade's hand-over, or on the
+     * WebSocket; and polling-only clients, whose GETs then carry several packets.
+     */
     @Test
     @Order(5)
+    void noEventIsLostDuplicatedOrReorderedAcrossTheUpgradeUnderLoad() throws Exception {
+        // polling-only clients get batches of packets per GET under this load
+        List<String> modes = List.of("default", "polling", "default", "default", "polling", "default");
+        WsClient reference = ws();
+        AtomicBoolean writing = new AtomicBoolean(true);
+        ExecutorService writers = Executors.newFixedThreadPool(4);
+        List<NodeClient> joining = new ArrayList<>();
+        try {
+            long stopAt = System.nanoTime() + WAIT.toNanos();
+            List<Future<Integer>> done = new ArrayList<>();
+            for (int w = 0; w < 4; w++) {
+                done.add(writers.submit(() -> {
+                    int n = 0;
+                    while (writing.get() && System.nanoTime() < stopAt) {
+                        api.create("{\"title\":\"load " + n++ + "\"}");
+                    }
+                    return n;
+                }));
+            }
+            reference.nextJson(); // writes are flowing
+            for (String mode : modes) {
+                joining.add(sio(mode));
+                AtlasProcess.pause(100); // stagger the joins over the stream of events
+            }
+            for (int i = 0; i < joining.size(); i++) {
+                NodeClient c = joining.get(i);
+                awaitConnected(c, modes.get(i));
+                c.awaitLines(type("event"), 20, WAIT, "a stream of events"); // some before, during and after the upgrade
+            }
+            writing.set(false);
+            for (Future<Integer> f : done) {
+                f.get(30, TimeUnit.SECONDS);
+            }
+        } finally {
+            writing.set(false);
+            writers.shutdownNow();
+        }
+        // a marker after the last write: its id is the last one every client must reach
+        String marker = api.create("{\"title\":\"marker\"}").path("id").asText();
+        long last = reference.nextMatching(e -> marker.equals(e.path("data").path("id").asText())).path("id").asLong();
+        for (NodeClient c : joining) {
+            c.awaitLine(eventWithId(Long.toString(last)), WAIT, "the last event, " + last);
+            List<Long> ids = c.linesOfType("event").stream().map(e -> e.path("args").path(0).path("id").asLong()).toList();
+            long first = ids.get(0);
+            List<Long> expected = LongStream.rangeClosed(first, last).boxed().toList();
+            assertEquals(expected, ids, () -> "every event from the first one on, once, in order" + c.tail());
+        }
+    }
+
+    @Test
+    @Order(6)
     void eachEventIsSerializedOnceAndItsSocketIoFrameBuiltOnceForAllClients() {
         List<String> modes = List.of("default", "websocket", "default");
         List<NodeClient> sio = modes.stream().map(this::sio).toList();
@@ -255,7 +318,7 @@ class SocketIoClientIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void socketIoClientsAreInTheRegistryWhileConnectedAndLeaveItOnExit() {
         int baseline = socketIoSessions();
         int engineBaseline = diagnostics().path("engineIoSessions").asInt();
@@ -274,7 +337,7 @@ class SocketIoClientIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void bothClientsReconnectByThemselvesAfterTheServerIsKilledAndAfterItIsStopped() {
         NodeClient polling = sio("default");
         NodeClient websocket = sio("websocket");
@@ -320,7 +383,7 @@ class SocketIoClientIT {
         return diagnostics().path("sessionsByTransport").path("socket.io").asInt(0);
     }
 
-    void awaitTransport(String transport, java.util.function.IntPredicate expected) {
+    void awaitTransport(String transport, IntPredicate expected) {
         awaitDiagnostics(d -> expected.test(d.path("sessionsByTransport").path(transport).asInt(0)),
                 "sessionsByTransport." + transport);
     }
