@@ -1,6 +1,6 @@
 // A real socket.io-client 4.8, driven by SocketIoClientIT: prints one JSON line per thing that happens,
 // and takes JSON commands on stdin. Exits by itself after a bounded time.
-//   node sio-client.mjs <baseUrl> <default|websocket> [maxSeconds]
+//   node sio-client.mjs <baseUrl> <default|websocket|polling> [maxSeconds]
 import { io } from "socket.io-client";
 import readline from "node:readline";
 
@@ -8,10 +8,15 @@ const [url, mode = "default", maxSeconds = "120"] = process.argv.slice(2);
 const out = (o) => process.stdout.write(JSON.stringify(o) + "\n");
 const options = { reconnectionDelay: 100, reconnectionDelayMax: 500, timeout: 5000 };
 if (mode === "websocket") options.transports = ["websocket"];
+if (mode === "polling") options.transports = ["polling"];
 
 const socket = io(url, options);
 socket.on("connect", () => out({ type: "connect", id: socket.id, transport: socket.io.engine.transport.name }));
-socket.io.on("open", () => socket.io.engine.on("upgrade", (t) => out({ type: "upgrade", transport: t.name })));
+socket.io.on("open", () => {
+  // the transport of the Engine.IO handshake, before any upgrade (the "connect" line may come after it)
+  out({ type: "open", transport: socket.io.engine.transport.name });
+  socket.io.engine.on("upgrade", (t) => out({ type: "upgrade", transport: t.name }));
+});
 socket.io.on("ping", () => out({ type: "ping" }));
 socket.io.on("reconnect_attempt", (n) => out({ type: "reconnect_attempt", n }));
 socket.on("disconnect", (reason) => out({ type: "disconnect", reason }));

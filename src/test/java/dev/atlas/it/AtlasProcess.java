@@ -33,7 +33,10 @@ public final class AtlasProcess implements AutoCloseable {
         this(name, settings, freePort());
     }
 
-    /** A process on a given port: a restart that clients reconnect to at the same address. */
+    /**
+     * A server on a given port: with the same name (so the same data directory) and the port of a stopped
+     * or killed one, it is that server restarted, as its clients see it. See {@link #successor()}.
+     */
     public AtlasProcess(String name, Map<String, String> settings, int port) {
         this.name = name;
         this.port = port;
@@ -46,6 +49,14 @@ public final class AtlasProcess implements AutoCloseable {
         }
         this.env.putIfAbsent("ATLAS_DATA_DIR", target().resolve("it-data").resolve(name).toString());
         this.log = target().resolve("it-logs").resolve(name + ".log");
+    }
+
+    /**
+     * A new, not yet started server with this one's name, settings, data directory and port: start it after
+     * {@link #stop()} or {@link #kill()} to restart "the same" server under its clients.
+     */
+    public AtlasProcess successor() {
+        return new AtlasProcess(name, env, port);
     }
 
     /** Deletes the data directory a process of this name would use, so that a test starts from nothing. */
@@ -124,13 +135,6 @@ public final class AtlasProcess implements AutoCloseable {
 
     public int port() {
         return port;
-    }
-
-    /** A new process with the same name, settings, port and data directory (start it after this one stopped). */
-    public AtlasProcess sameAgain() {
-        Map<String, String> settings = new HashMap<>(env);
-        settings.remove("ATLAS_PORT");
-        return new AtlasProcess(name, settings, port);
     }
 
     /** Stops the process gracefully (SIGTERM) and waits for it. */

@@ -48,7 +48,7 @@ class CrashAndShutdownIT {
         stop.set(true);
         writer.join(20_000);
 
-        try (AtlasProcess second = first.sameAgain().start();
+        try (AtlasProcess second = first.successor().start();
              WsClient back = WsClient.connectReady(second.wsUri("/ws?lastEventId=" + lastSeen))) {
             long committed = back.helloId();
             for (long id = lastSeen + 1; id <= committed; id++) {

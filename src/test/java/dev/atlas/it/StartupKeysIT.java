@@ -35,7 +35,7 @@ class StartupKeysIT {
         } finally {
             first.stop();
         }
-        try (AtlasProcess second = first.sameAgain().start()) {
+        try (AtlasProcess second = first.successor().start()) {
             assertEquals(200, new Api(second::uri, token).get("/api/tasks").status(), "the secret survives a restart");
         }
     }
