@@ -32,6 +32,16 @@ public class SessionRegistry {
         return sessions.values();
     }
 
+    /** Open sessions counted by the role of who is connected ({@code admin}, {@code agent}), sorted. */
+    public Map<String, Integer> countByRole() {
+        Map<String, Integer> counts = new TreeMap<>();
+        for (PushSession s : sessions.values()) {
+            dev.atlas.security.Principal p = s.viewer();
+            counts.merge(p == null ? "unauthenticated" : p.role().claim(), 1, Integer::sum);
+        }
+        return counts;
+    }
+
     /** Open sessions counted by transport name, sorted by name. */
     public Map<String, Integer> countByTransport() {
         Map<String, Integer> counts = new TreeMap<>();

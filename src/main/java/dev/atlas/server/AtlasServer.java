@@ -76,6 +76,9 @@ public final class AtlasServer {
         Context ctx = tomcat.addWebapp("", war.toAbsolutePath().toString());
         // Tells the application it runs in the one-command mode: it may generate its own signing secret.
         ctx.addParameter(EMBEDDED_PARAM, "true");
+        // The default web.xml also carries the MIME mappings: without them static files have no Content-Type,
+        // and with X-Content-Type-Options: nosniff a browser will not render them.
+        Tomcat.addDefaultMimeTypeMappings(ctx);
         Tomcat.addServlet(ctx, "default", "org.apache.catalina.servlets.DefaultServlet");
         ctx.addServletMappingDecoded("/", "default");
         ctx.addWelcomeFile("index.html");

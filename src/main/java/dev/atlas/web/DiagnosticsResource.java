@@ -41,6 +41,7 @@ public class DiagnosticsResource {
     /** The diagnostics document. */
     public record Diagnostics(String nodeId, String version, long uptimeSeconds, long lastEventId,
                               long oldestEventId, int sessions, Map<String, Integer> sessionsByTransport,
+                              Map<String, Integer> sessionsByRole,
                               int engineIoSessions,
                               long envelopesSerialized, long socketIoFramesBuilt, long slowConsumerCloses) {
     }
@@ -54,7 +55,7 @@ public class DiagnosticsResource {
             throw new jakarta.ws.rs.ForbiddenException("Diagnostics are for admins.");
         }
         return new Diagnostics(node.nodeId(), node.version(), node.uptimeSeconds(), dispatcher.lastDispatched(),
-                db.read(eventLog::oldestEventId), registry.size(), registry.countByTransport(), engine.size(), Envelope.serializations(),
+                db.read(eventLog::oldestEventId), registry.size(), registry.countByTransport(), registry.countByRole(), engine.size(), Envelope.serializations(),
                 SocketFrames.eventFrames(), SessionWriter.slowConsumerCloses());
     }
 }

@@ -167,7 +167,9 @@ class SecurityRestIT {
         assertEquals("DENY", r.header("X-Frame-Options"));
         assertEquals("frame-ancestors 'none'", r.header("Content-Security-Policy"));
         assertEquals("no-store", r.header("Cache-Control"));
-        assertEquals("nosniff", anonymous.get("/index.html").header("X-Content-Type-Options"));
+        Api.Reply page = anonymous.get("/index.html");
+        assertEquals("nosniff", page.header("X-Content-Type-Options"));
+        assertTrue(page.header("Content-Type").startsWith("text/html"), "with nosniff, static files need their type");
     }
 
     @Test

@@ -506,6 +506,9 @@ final class EngineSession implements Transport {
             socketRegistered = true;
         }
         if (register) {
+            LOG.info(() -> "Connected Socket.IO socket " + s.id() + " (session " + sid + ") from " + clientIp + " as "
+                    + p.role().claim() + (p.wallet() == null ? "" : " " + p.wallet())
+                    + (p.subject() == null ? "" : " (sub " + p.subject() + ")"));
             // the missed events when resuming, then every event
             server.hub().dispatcher().open(s, pendingResume);
         }
