@@ -114,9 +114,6 @@ public class Database {
      */
     public static boolean isUnavailable(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof org.eclipse.persistence.exceptions.DatabaseException de && de.isCommunicationFailure()) {
-                return true; // EclipseLink saw the connection fail (the driver's own exception may be gone)
-            }
             if (t instanceof java.sql.SQLTransientConnectionException
                     || t instanceof java.sql.SQLNonTransientConnectionException
                     || t instanceof java.net.ConnectException
@@ -125,6 +122,20 @@ public class Database {
             }
             if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08")) {
                 return true; // SQL state class 08: connection exception
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether a failure may be the database going away: EclipseLink marks it a communication failure. That
+     * flag is not conclusive (on PostgreSQL any failed statement aborts the transaction, and EclipseLink's
+     * validity probe then fails too), so callers confirm with {@link #ping}.
+     */
+    public static boolean mayBeUnavailable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof org.eclipse.persistence.exceptions.DatabaseException de && de.isCommunicationFailure()) {
+                return true;
             }
         }
         return false;

@@ -16,6 +16,9 @@ import jakarta.ws.rs.ext.Provider;
  */
 @Provider
 public class DomainExceptionMapper implements ExceptionMapper<RuntimeException> {
+    @jakarta.inject.Inject
+    Database db;
+
     /** Anything that is not a domain refusal goes on to the unexpected-error mapper. */
     private final UnexpectedErrorMapper fallback = new UnexpectedErrorMapper();
 
@@ -35,7 +38,7 @@ public class DomainExceptionMapper implements ExceptionMapper<RuntimeException> 
             return Problem.of("precondition-failed", "Precondition Failed", 412, e.getMessage()
                     + ". Read the task again (its ETag is its version) and retry.").toResponse();
         }
-        if (Database.isUnavailable(e)) {
+        if (Database.isUnavailable(e) || (Database.mayBeUnavailable(e) && db != null && !db.ping(1))) {
             return Response.fromResponse(Problem.of("database-unavailable", "Service Unavailable", 503,
                     "The database cannot be reached right now; the request changed nothing. Retry shortly.")
                     .toResponse()).header("Retry-After", "5").build();

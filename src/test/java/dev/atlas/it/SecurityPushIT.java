@@ -8,8 +8,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.WebSocket;
-import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,8 +15,6 @@ import java.util.Date;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -57,20 +53,7 @@ class SecurityPushIT {
     }
 
     static int handshake(URI uri, Map<String, String> headers) {
-        try {
-            WebSocket.Builder b = HttpClient.newHttpClient().newWebSocketBuilder();
-            headers.forEach(b::header);
-            b.buildAsync(uri, new WebSocket.Listener() {
-            }).get(10, TimeUnit.SECONDS).abort();
-            return 101;
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof WebSocketHandshakeException h) {
-                return h.getResponse().statusCode();
-            }
-            throw new AssertionError(e);
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
+        return WsClient.handshakeStatus(uri, headers);
     }
 
     @Test

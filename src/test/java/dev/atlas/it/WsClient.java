@@ -56,6 +56,27 @@ public final class WsClient implements AutoCloseable {
         }
     }
 
+    /**
+     * Attempts a WebSocket handshake and returns the HTTP status: 101 when it succeeds (the socket is
+     * dropped at once), otherwise the refusal's status (400, 401, 403, 429 …).
+     */
+    public static int handshakeStatus(URI uri, java.util.Map<String, String> headers) {
+        try {
+            WebSocket.Builder b = HttpClient.newHttpClient().newWebSocketBuilder();
+            headers.forEach(b::header);
+            b.buildAsync(uri, new WebSocket.Listener() {
+            }).get(10, TimeUnit.SECONDS).abort();
+            return 101;
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof java.net.http.WebSocketHandshakeException h) {
+                return h.getResponse().statusCode();
+            }
+            throw new AssertionError(e);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
     /** Connects and consumes the {@code hello}; returns the client (see {@link #helloId}). */
     public static WsClient connectReady(URI uri) {
         WsClient c = connect(uri);
