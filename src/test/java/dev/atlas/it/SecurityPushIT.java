@@ -132,6 +132,15 @@ class SecurityPushIT {
     }
 
     @Test
+    void anExpiredTokenEndsASocketIoSession() {
+        String shortLived = Tokens.sign(Tokens.SECRET, c -> c.claim("role", "admin")
+                .expirationTime(Date.from(Instant.now().plusSeconds(2))));
+        WsClient sio = socketIo(shortLived);
+        assertEquals(1008, sio.awaitClose(), "socket.io-client sees the transport close");
+        sio.close();
+    }
+
+    @Test
     void agentsObserveOnlyTheirOwnTasksAcrossReassignment() throws Exception {
         try (WsClient a = WsClient.connectReady(ws("?access_token=" + Tokens.agent(A)));
              WsClient b = WsClient.connectReady(ws("?access_token=" + Tokens.agent(B)));

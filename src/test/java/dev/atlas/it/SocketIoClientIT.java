@@ -194,10 +194,10 @@ class SocketIoClientIT {
         assertEquals("ack", auth.path("type").asText(), () -> "an answer, not a timeout: " + auth);
         JsonNode answer = auth.path("answer");
         assertTrue(answer.path("ok").isBoolean(), () -> "boolean ok in " + answer);
-        // today: no authentication configured, so the token is refused with a reason
-        assertFalse(answer.path("ok").asBoolean(), answer::toString);
-        assertTrue(answer.path("error").asText().contains("authentication"), answer::toString);
-        assertTrue(answer.path("error").asText().contains("not enabled"), answer::toString);
+        // this server runs in development mode (ATLAS_AUTH=off): every token is the development admin.
+        // Real verification, with refusals, is SecurityPushIT's.
+        assertTrue(answer.path("ok").asBoolean(), answer::toString);
+        assertEquals("admin", answer.path("role").asText(), answer::toString);
 
         c.sendJson(Map.of("cmd", "emitWithAck", "event", "somethingElse"));
         JsonNode other = c.awaitLine(n -> "somethingElse".equals(n.path("event").asText()), WAIT, "somethingElse ack");
@@ -320,8 +320,11 @@ class SocketIoClientIT {
     @Test
     @Order(7)
     void socketIoClientsAreInTheRegistryWhileConnectedAndLeaveItOnExit() {
-        int baseline = socketIoSessions();
-        int engineBaseline = diagnostics().path("engineIoSessions").asInt();
+        // the clients of earlier tests are killed after each test; wait until the server has let go of them
+        awaitTransport("socket.io", n -> n == 0);
+        int baseline = 0;
+        awaitDiagnostics(d -> d.path("engineIoSessions").asInt() == 0, "no Engine.IO session left (a killed polling client times out)");
+        int engineBaseline = 0;
         NodeClient a = sio("default");
         NodeClient b = sio("websocket");
         awaitConnected(a, "default"); // upgraded: its exit closes a WebSocket, seen at once
