@@ -40,6 +40,7 @@ public enum Setting {
     SIO_PING_INTERVAL_MS("25000", "Socket.IO: how often the server pings each client (Engine.IO pingInterval)."),
     SIO_PING_TIMEOUT_MS("20000", "Socket.IO: how long the server waits for the pong before closing the session (Engine.IO pingTimeout)."),
     SIO_MAX_PAYLOAD_BYTES("1000000", "Socket.IO: largest long-polling request body (larger: 413) and response (Engine.IO maxPayload)."),
+    WS_PING_INTERVAL_SECONDS("30", "/ws: the server pings every client this often and closes a session whose pong has not come back by the next ping (dead peers, idle proxies). 0 turns it off."),
     WS_SEND_TIMEOUT_MS("10000", "A single send to a client that takes longer than this closes the session.");
 
     private final String defaultValue;

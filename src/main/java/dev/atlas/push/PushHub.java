@@ -48,10 +48,26 @@ public class PushHub {
         return t;
     }
 
+    private final java.util.Set<WsEndpoint> heartbeats = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     @jakarta.annotation.PostConstruct
     void init() {
         connections = new ConnectionLimiter(config.getInt(Setting.MAX_CONNECTIONS_PER_IP));
         clientIp = new ClientIp(config.get(Setting.TRUSTED_PROXIES));
+        long every = config.getLong(Setting.WS_PING_INTERVAL_SECONDS);
+        if (every > 0) {
+            timers.scheduleAtFixedRate(() -> heartbeats.forEach(WsEndpoint::heartbeat), every, every,
+                    java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
+
+    /** A /ws endpoint joins (or leaves) the server's ping round. */
+    void heartbeat(WsEndpoint endpoint, boolean join) {
+        if (join) {
+            heartbeats.add(endpoint);
+        } else {
+            heartbeats.remove(endpoint);
+        }
     }
 
     public Authenticator authenticator() {

@@ -100,6 +100,11 @@ public final class SessionWriter {
         return maxMessages;
     }
 
+    /** Nothing in flight and nothing waiting. */
+    public synchronized boolean isIdle() {
+        return !inFlight && queue.isEmpty();
+    }
+
     /** Messages waiting behind the one in flight. */
     public synchronized int queued() {
         return queue.size();

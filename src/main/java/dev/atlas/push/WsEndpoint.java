@@ -29,6 +29,9 @@ import java.util.logging.Logger;
  * {@code error} event and the session stays open. A message over the size limit closes with 1009, more
  * messages per minute than allowed with 1008.
  *
+ * <p>The server pings every {@code ATLAS_WS_PING_INTERVAL_SECONDS}; a session whose pong does not come back
+ * before the next round is closed (1001, "ping timeout").
+ *
  * <p>One instance per connection; the container calls it from one thread at a time. Messages arrive in
  * parts so that Tomcat's per-session buffer stays small; the parts are joined here.
  */
@@ -48,6 +51,8 @@ public class WsEndpoint extends Endpoint {
     private boolean registered;
     private ScheduledFuture<?> deadline;
     private long windowStart;
+    private volatile long lastPing;
+    private volatile long lastPong;
     private int messagesInWindow;
 
     @Override
@@ -60,6 +65,8 @@ public class WsEndpoint extends Endpoint {
         assembler = new MessageAssembler(hub.maxMessageBytes());
         resumeAfter = ResumeIds.parse(first(session, "lastEventId"));
         session.addMessageHandler(String.class, (MessageHandler.Partial<String>) this::part);
+        session.addMessageHandler(jakarta.websocket.PongMessage.class, pong -> lastPong = System.nanoTime());
+        hub.heartbeat(this, true);
         LOG.info(() -> "Connected /ws session " + session.getId() + " from " + clientIp
                 + (principal == null ? " (not authenticated yet)" : " as " + describe(principal)));
         if (principal != null) {
@@ -86,6 +93,30 @@ public class WsEndpoint extends Endpoint {
             registered = true;
             hub.dispatcher().open(push, resumeAfter);
         }
+    }
+
+    /**
+     * One round of the server's heartbeat, from the push timer: a session that did not answer the previous
+     * ping is gone (a phone that lost its network sends no FIN) and is closed; an idle one is pinged. A
+     * session with data in flight is skipped: its send timeout watches it. The ping is written on the close
+     * executor, because Tomcat writes control frames synchronously.
+     */
+    void heartbeat() {
+        if (lastPing != 0 && lastPong - lastPing < 0) {
+            push.writer().close(CloseCodes.GOING_AWAY, "ping timeout");
+            return;
+        }
+        if (!push.writer().isIdle()) {
+            return;
+        }
+        lastPing = System.nanoTime();
+        hub.closeLater(() -> {
+            try {
+                session.getAsyncRemote().sendPing(java.nio.ByteBuffer.allocate(0));
+            } catch (IOException | RuntimeException e) {
+                push.writer().close(CloseCodes.GOING_AWAY, "ping failed");
+            }
+        });
     }
 
     private void part(String part, boolean last) {
@@ -204,6 +235,7 @@ public class WsEndpoint extends Endpoint {
             deadline.cancel(false);
             deadline = null;
         }
+        hub.heartbeat(this, false);
         hub.dispatcher().close(push);
         hub.connections().release(clientIp);
         String ip = clientIp;
