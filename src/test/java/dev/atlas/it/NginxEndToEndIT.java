@@ -53,7 +53,7 @@ import org.junit.jupiter.api.Test;
  *   <li><b>ports</b>: {@code listen 80} and {@code listen 443 ssl} become free ports on 127.0.0.1 (loopback only);
  *   <li><b>upstream address</b>: the {@code server 127.0.0.1:8080} line points at the test's Tomcat port;
  *   <li><b>certificate paths</b>: the two PLACEHOLDER paths point at a self-signed certificate made with keytool;
- *   <li><b>proxy_read_timeout</b>: every value becomes {@value #READ_TIMEOUT_S} s instead of 75 s / 3600 s, so that
+ *   <li><b>proxy_read_timeout</b>: every value becomes {@value #READ_TIMEOUT_S} s instead of 75 s, so that
  *       "an idle socket outlives Nginx's read timeout" takes seconds instead of minutes. Atlas's Socket.IO
  *       heartbeat is shortened to match ({@code ATLAS_SIO_PING_INTERVAL_MS}={@value #PING_INTERVAL_MS},
  *       {@code ATLAS_SIO_PING_TIMEOUT_MS}={@value #PING_TIMEOUT_MS}), keeping the production relation the config's
@@ -163,7 +163,7 @@ class NginxEndToEndIT {
                         .path("name").asText());
 
                 // Idle: nothing to push for 2.5 read timeouts. The Socket.IO heartbeat keeps its connection
-                // alive through Nginx; /ws has no server ping, so only a client that sends its own ping stays.
+                // alive through Nginx; on /ws the server's ping frames do the same.
                 int pingsBefore = sio.count("ping");
                 long end = System.nanoTime() + IDLE.toNanos();
                 while (System.nanoTime() < end) {
