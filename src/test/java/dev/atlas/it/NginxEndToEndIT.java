@@ -115,8 +115,9 @@ class NginxEndToEndIT {
             // (127.0.0.1, internalProxies) and takes the next address. Done early: Tomcat flushes its access log
             // in the background, checked at the end.
             String probe = UUID.randomUUID().toString();
-            HttpResponse<String> console = send(http, HttpRequest.newBuilder(URI.create(https + "/index.html?probe=" + probe))
-                    .header("X-Forwarded-For", CLIENT_IP).GET());
+            // (the marker travels in the User-Agent: the access logs deliberately leave query strings out)
+            HttpResponse<String> console = send(http, HttpRequest.newBuilder(URI.create(https + "/index.html?access_token=secret-" + probe))
+                    .header("X-Forwarded-For", CLIENT_IP).header("User-Agent", "atlas-e2e-" + probe).GET());
             assertEquals(200, console.statusCode(), "the admin console through location /");
 
             ScheduledExecutorService pinger = Executors.newSingleThreadScheduledExecutor();
@@ -201,6 +202,10 @@ class NginxEndToEndIT {
             assertEquals(CLIENT_IP, fields[0], () -> "remote address seen by Tomcat/Atlas in: " + line);
             assertEquals("127.0.0.1", fields[1], () -> "the TCP peer is Nginx: " + line);
             assertTrue(line.endsWith(" " + httpsPort + " " + fields[fields.length - 1]), () -> "client's port: " + line);
+            assertFalse(line.contains("secret-" + probe), () -> "no query string (tokens) in Tomcat's access log: " + line);
+            String nginxLog = Files.readString(work.resolve("atlas.access.log"));
+            assertTrue(nginxLog.contains("atlas-e2e-" + probe), "Nginx logged the request");
+            assertFalse(nginxLog.contains("secret-" + probe), "no query string (tokens) in Nginx's access log");
         }
     }
 
@@ -227,7 +232,7 @@ class NginxEndToEndIT {
         return Long.parseLong(m.group(1));
     }
 
-    /** conf/nginx/atlas.conf with only ports, upstream address, certificate paths and read timeouts changed. */
+    /** conf/nginx/atlas.conf with only ports, upstream address, certificate and log paths and read timeouts changed. */
     private Path writeSite(int tomcatPort, int httpPort, int httpsPort, Tls tls) throws IOException {
         String site = Files.readString(repo.resolve("conf/nginx/atlas.conf"));
         site = replaceOnce(site, "listen 80;", "listen 127.0.0.1:" + httpPort + ";");
@@ -235,6 +240,7 @@ class NginxEndToEndIT {
         site = replaceOnce(site, "\n    server 127.0.0.1:8080 ", "\n    server 127.0.0.1:" + tomcatPort + " ");
         site = replaceOnce(site, "/etc/atlas/tls/PLACEHOLDER-fullchain.pem", tls.certPem().toString());
         site = replaceOnce(site, "/etc/atlas/tls/PLACEHOLDER-privkey.pem", tls.keyPem().toString());
+        site = site.replace("/var/log/nginx/atlas.access.log", work.resolve("atlas.access.log").toString());
         Matcher timeouts = Pattern.compile("(?m)^(\\s*proxy_read_timeout\\s+)\\d+s;").matcher(site);
         String shortened = timeouts.replaceAll("$1" + READ_TIMEOUT_S + "s;");
         assertTrue(timeouts.reset().results().count() >= 2, "atlas.conf sets proxy_read_timeout on /ws and /socket.io/");
