@@ -1,6 +1,7 @@
 package dev.atlas.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.sql.Connection;
@@ -27,6 +28,23 @@ class TaskEventsPostgresIT extends TaskEventsContract {
         if (pg != null) {
             pg.close();
         }
+    }
+
+    @Test
+    void anIdempotencyKeyIsForgottenAfter24Hours() throws Exception {
+        java.net.http.HttpRequest.Builder create = java.net.http.HttpRequest.newBuilder(server.uri("/api/tasks"))
+                .header("Content-Type", "application/json").header("Idempotency-Key", "expiring-key")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"title\":\"once a day\"}"));
+        long first = api.send(create).json().path("id").asLong();
+        assertEquals(first, api.send(create).json().path("id").asLong(), "within 24 h: the original");
+        try (Connection c = pg.connect(); Statement s = c.createStatement()) {
+            s.executeUpdate("UPDATE idempotency_key SET created_at = created_at - " + (25L * 3600 * 1000)
+                    + " WHERE idem_key = 'expiring-key'");
+        }
+        Api.Reply later = api.send(create);
+        assertEquals(201, later.status());
+        assertTrue(later.json().path("id").asLong() > first, "after 24 h the key is new again");
+        assertEquals(null, later.header("Idempotent-Replayed"));
     }
 
     @Test
