@@ -40,35 +40,42 @@ public class HttpMetricsFilter implements Filter {
         HttpServletRequest request = (HttpServletRequest) req;
         HttpServletResponse response = (HttpServletResponse) resp;
         long start = System.nanoTime();
-        boolean failed = true;
         try {
             chain.doFilter(req, resp);
-            failed = false;
-        } finally {
-            if (!failed && request.isAsyncStarted()) {
-                request.getAsyncContext().addListener(new AsyncListener() {
-                    @Override
-                    public void onComplete(AsyncEvent event) {
-                        record(request, response.getStatus(), start);
-                    }
+        } catch (IOException | ServletException | RuntimeException | Error e) {
+            record(request, 500, start); // what Tomcat answers for an exception that escapes
+            throw e;
+        }
+        if (!request.isAsyncStarted() || !timeUntilComplete(request, response, start)) {
+            record(request, response.getStatus(), start);
+        }
+    }
 
-                    @Override
-                    public void onTimeout(AsyncEvent event) {
-                    }
+    /** Times an asynchronous request (a held long-poll) until it completes; false if it cannot be followed. */
+    private boolean timeUntilComplete(HttpServletRequest request, HttpServletResponse response, long start) {
+        try {
+            request.getAsyncContext().addListener(new AsyncListener() {
+                @Override
+                public void onComplete(AsyncEvent event) {
+                    record(request, response.getStatus(), start);
+                }
 
-                    @Override
-                    public void onError(AsyncEvent event) {
-                    }
+                @Override
+                public void onTimeout(AsyncEvent event) {
+                }
 
-                    @Override
-                    public void onStartAsync(AsyncEvent event) {
-                        event.getAsyncContext().addListener(this);
-                    }
-                });
-            } else {
-                // an exception escaping the chain becomes Tomcat's 500
-                record(request, failed ? 500 : response.getStatus(), start);
-            }
+                @Override
+                public void onError(AsyncEvent event) {
+                }
+
+                @Override
+                public void onStartAsync(AsyncEvent event) {
+                    event.getAsyncContext().addListener(this);
+                }
+            });
+            return true;
+        } catch (IllegalStateException e) {
+            return false; // completed meanwhile: time it now
         }
     }
 

@@ -96,6 +96,25 @@ class MetricsIT {
     }
 
     @Test
+    void engineIoConnectionsAndTheirLongPollsAreCounted() {
+        double before = scrape().value("atlas_engineio_sessions");
+        Api.Reply open = api.get("/socket.io/?EIO=4&transport=polling");
+        assertEquals(200, open.status(), open::body);
+        String sid = open.body().replaceAll("(?s).*\"sid\":\"([^\"]+)\".*", "$1");
+        Scrape.await(this::scrape, s -> s.value("atlas_engineio_sessions") >= before + 1, "an Engine.IO session");
+        // a GET with nothing to collect is held (servlet async) until a frame is due; "40" (CONNECT) makes one due
+        var held = java.net.http.HttpClient.newHttpClient().sendAsync(java.net.http.HttpRequest.newBuilder(
+                server.uri("/socket.io/?EIO=4&transport=polling&sid=" + sid)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, api.post("/socket.io/?EIO=4&transport=polling&sid=" + sid, "40").status());
+        assertEquals(200, held.orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).join().statusCode());
+        Scrape s = Scrape.await(this::scrape, x -> x.value("http_server_requests_seconds_count{method=\"GET\",outcome=\"SUCCESS\","
+                + "status=\"200\",uri=\"/socket.io/*\"}") >= 2, "two timed polls");
+        assertTrue(s.value("http_server_requests_seconds_count{method=\"POST\",outcome=\"SUCCESS\",status=\"200\",uri=\"/socket.io/*\"}") >= 1, s::text);
+        assertFalse(s.text().contains(sid), "no session id in a label");
+    }
+
+    @Test
     void httpRequestsAreTimedByRouteTemplateNeverByRawPath() {
         JsonNode task = api.create("{\"title\":\"Routed\"}");
         long id = task.path("id").asLong();
