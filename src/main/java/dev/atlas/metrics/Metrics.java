@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
@@ -53,15 +54,19 @@ public class Metrics {
         Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
         Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30)};
 
-    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    private final JvmGcMetrics gc = new JvmGcMetrics();
-    private final Counter committed;
-    private final Counter delivered;
-    private final Counter dropped;
-    private final Timer latency;
+    private PrometheusMeterRegistry registry;
+    private JvmGcMetrics gc;
+    private Counter committed;
+    private Counter delivered;
+    private Counter dropped;
+    private Timer latency;
     private final Map<String, Counter> authFailures = new ConcurrentHashMap<>();
 
-    public Metrics() {
+    /** Builds the registry once, in the bean itself (not in the constructor, which a CDI client proxy may also run). */
+    @PostConstruct
+    void start() {
+        registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        gc = new JvmGcMetrics();
         new JvmMemoryMetrics().bindTo(registry);
         gc.bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
