@@ -150,6 +150,15 @@ public class Database {
         }
     }
 
+    /**
+     * Publishes the pool's meters ({@code hikaricp_connections_active}, {@code _idle}, {@code _pending},
+     * {@code _timeout_total}, acquire and usage times, tagged {@code pool="atlas"}) to a Micrometer registry.
+     * Once; HikariCP attaches the tracker to the running pool.
+     */
+    public void meterPool(io.micrometer.core.instrument.MeterRegistry registry) {
+        dataSource.setMetricRegistry(registry);
+    }
+
     public DataSource dataSource() {
         return dataSource;
     }

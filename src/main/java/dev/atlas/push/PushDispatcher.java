@@ -3,6 +3,7 @@ package dev.atlas.push;
 import dev.atlas.db.Database;
 import dev.atlas.event.EventLog;
 import dev.atlas.event.TaskEvent;
+import dev.atlas.metrics.Metrics;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -46,6 +47,8 @@ public class PushDispatcher {
     SessionRegistry registry;
     @Inject
     Replayer replayer;
+    @Inject
+    Metrics metrics;
 
     private ScheduledExecutorService thread;
     private volatile long lastDispatched;
@@ -171,20 +174,28 @@ public class PushDispatcher {
         Wire lastWire = null;
         Frame lastFrame = null;
         java.util.Map<Wire, Frame> frames = null;
+        int accepted = 0;
+        int refused = 0;
         for (PushSession s : registry.all()) {
             Wire w = s.wire();
             if (w != lastWire) {
                 if (frames == null) {
                     frames = new java.util.IdentityHashMap<>(4);
                 }
-                lastFrame = frames.computeIfAbsent(w, wire -> Frame.of(wire.frame(e.type().wireName(), envelope)));
+                lastFrame = frames.computeIfAbsent(w, wire -> Frame.event(wire.frame(e.type().wireName(), envelope),
+                        e.timestamp().toEpochMilli()));
                 lastWire = w;
             }
             if (s.canSee(e)) {
-                s.deliverLive(lastFrame);
+                if (s.deliverLive(lastFrame)) {
+                    accepted++;
+                } else {
+                    refused++;
+                }
             }
         }
         lastDispatched = e.id();
+        metrics.eventDispatched(accepted, refused);
     }
 
     /**

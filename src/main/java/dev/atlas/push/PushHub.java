@@ -2,6 +2,7 @@ package dev.atlas.push;
 
 import dev.atlas.config.AtlasConfig;
 import dev.atlas.config.Setting;
+import dev.atlas.metrics.Metrics;
 import dev.atlas.security.Authenticator;
 import dev.atlas.security.ClientIp;
 import dev.atlas.security.ConnectionLimiter;
@@ -28,6 +29,8 @@ public class PushHub {
 
     @Inject
     Authenticator authenticator;
+    @Inject
+    Metrics metrics;
 
     private final ExecutorService closer = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "atlas-push-closer");
@@ -98,7 +101,12 @@ public class PushHub {
 
     public SessionWriter newWriter(Transport transport) {
         return new SessionWriter(transport, config.getInt(Setting.WS_QUEUE_MAX_MESSAGES),
-                config.getLong(Setting.WS_QUEUE_MAX_BYTES));
+                config.getLong(Setting.WS_QUEUE_MAX_BYTES), metrics::eventSent);
+    }
+
+    /** The application's meters (auth failures on handshakes and sockets). */
+    public Metrics metrics() {
+        return metrics;
     }
 
     WebSocketTransport transportFor(jakarta.websocket.Session session) {

@@ -94,8 +94,11 @@ public final class PushSession {
                 || (e.type() == dev.atlas.event.EventType.TASK_UPDATED && w.equals(e.previousWallet()));
     }
 
-    /** A live event, from the dispatcher thread: queued for the client, or held back while a replay runs. */
-    void deliverLive(Frame frame) {
+    /**
+     * A live event, from the dispatcher thread: queued for the client, or held back while a replay runs.
+     * False when it was refused (the session is closed, or is being closed as a slow consumer).
+     */
+    boolean deliverLive(Frame frame) {
         synchronized (this) {
             if (replaying) {
                 heldLive.add(frame);
@@ -103,11 +106,12 @@ public final class PushSession {
                     heldLive = null;
                     replaying = false;
                     writer.close(CloseCodes.TRY_AGAIN_LATER, "slow consumer: replay did not keep up with live events");
+                    return false;
                 }
-                return;
+                return true;
             }
         }
-        writer.offer(frame);
+        return writer.offer(frame);
     }
 
     /** From now on live events wait until {@link #endReplay}. */

@@ -11,6 +11,10 @@ import java.util.ArrayDeque;
  * <p>Threading: {@link #offer} and {@link #close} may be called from any thread. Sends are issued by
  * whichever thread finds the writer idle, or by the completion of the previous send; a completion that
  * happens inside {@code send} is handled by a loop rather than by recursion.
+ *
+ * <p>When the send of a live event's frame ({@link Frame#committedAtMillis()} set) completes successfully,
+ * the writer reports the commit time to its {@code eventSent} callback (the delivery latency meter), from the
+ * completing thread; the callback must be cheap and must not block.
  */
 public final class SessionWriter {
     private static final java.util.concurrent.atomic.LongAdder SLOW_CONSUMER_CLOSES = new java.util.concurrent.atomic.LongAdder();
@@ -18,6 +22,7 @@ public final class SessionWriter {
     private final Transport transport;
     private final int maxMessages;
     private final long maxBytes;
+    private final java.util.function.LongConsumer eventSent;
 
     private final ArrayDeque<Frame> queue = new ArrayDeque<>();
     private long queuedBytes;
@@ -25,9 +30,15 @@ public final class SessionWriter {
     private boolean closed;
 
     public SessionWriter(Transport transport, int maxMessages, long maxBytes) {
+        this(transport, maxMessages, maxBytes, committedAt -> { });
+    }
+
+    /** A writer that reports the commit time of every live event it sent to {@code eventSent}. */
+    public SessionWriter(Transport transport, int maxMessages, long maxBytes, java.util.function.LongConsumer eventSent) {
         this.transport = transport;
         this.maxMessages = maxMessages;
         this.maxBytes = maxBytes;
+        this.eventSent = eventSent;
     }
 
     /**
@@ -127,7 +138,7 @@ public final class SessionWriter {
                 }
                 queuedBytes -= next.bytes();
             }
-            Send send = new Send();
+            Send send = new Send(next.committedAtMillis());
             try {
                 transport.send(next.text(), send);
             } catch (RuntimeException e) {
@@ -150,12 +161,20 @@ public final class SessionWriter {
 
     /** The completion of one send; tells apart a completion that came back inside {@code send}. */
     private final class Send implements java.util.function.Consumer<Throwable> {
+        private final long committedAt;
         private boolean returned;
         private boolean completed;
         private Throwable failure;
 
+        Send(long committedAt) {
+            this.committedAt = committedAt;
+        }
+
         @Override
         public void accept(Throwable t) {
+            if (t == null && committedAt != 0) {
+                eventSent.accept(committedAt);
+            }
             synchronized (SessionWriter.this) {
                 completed = true;
                 failure = t;

@@ -178,6 +178,7 @@ public class WsEndpoint extends Endpoint {
             p = hub.authenticator().verify(token);
         } catch (AuthenticationException e) {
             LOG.info(() -> "Authentication failed on /ws session " + session.getId() + " from " + clientIp + ": " + e.getMessage());
+            hub.metrics().authFailure("ws", e.reason());
             reply(Envelope.error("authentication failed: " + e.getMessage(), Instant.now()));
             push.writer().close(CloseCodes.POLICY_VIOLATION, "authentication failed");
             return;

@@ -100,6 +100,7 @@ public class WsServlet extends HttpServlet {
                     principal = hub.authenticator().verify(token);
                 } catch (AuthenticationException e) {
                     LOG.info(() -> "Authentication failed from " + ip + " on " + req.getRequestURI() + ": " + e.getMessage());
+                    hub.metrics().authFailure(req.getRequestURI().contains("/socket.io") ? "socket.io" : "ws", e.reason());
                     return new Outcome(401, "unauthorized", "Unauthorized", "Invalid token: " + e.getMessage(),
                             BearerToken.challenge(e), null);
                 }

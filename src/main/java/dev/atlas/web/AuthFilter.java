@@ -2,6 +2,7 @@ package dev.atlas.web;
 
 import dev.atlas.config.AtlasConfig;
 import dev.atlas.config.Setting;
+import dev.atlas.metrics.Metrics;
 import dev.atlas.security.AuthenticationException;
 import dev.atlas.security.Authenticator;
 import dev.atlas.security.BearerToken;
@@ -35,6 +36,8 @@ public class AuthFilter implements ContainerRequestFilter {
     Authenticator authenticator;
     @Inject
     ApiLimits limits;
+    @Inject
+    Metrics metrics;
 
     @Override
     public void filter(ContainerRequestContext ctx) {
@@ -55,6 +58,7 @@ public class AuthFilter implements ContainerRequestFilter {
         } catch (AuthenticationException e) {
             LOG.info(() -> "Authentication failed from " + ip + " on " + ctx.getMethod() + " "
                     + ctx.getUriInfo().getPath() + ": " + e.getMessage());
+            metrics.authFailure("rest", e.reason());
             ctx.abortWith(Response.fromResponse(Problem.of("unauthorized", "Unauthorized", 401,
                             "A valid bearer token is required: " + e.getMessage()).toResponse())
                     .header(HttpHeaders.WWW_AUTHENTICATE, BearerToken.challenge(header == null ? null : e)).build());

@@ -14,6 +14,11 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.Map;
 
 /**
@@ -21,6 +26,7 @@ import java.util.Map;
  * event id pushed, node id, uptime and version, and how many envelopes and Socket.IO frames were built
  * (each event once, whatever the number of clients). Admin only.
  */
+@Tag(name = "operations")
 @Path("/diagnostics")
 @Produces(MediaType.APPLICATION_JSON)
 @RequestScoped
@@ -50,6 +56,10 @@ public class DiagnosticsResource {
     jakarta.ws.rs.core.SecurityContext security;
 
     @GET
+    @Operation(operationId = "getDiagnostics", summary = "What this node is doing (admin)")
+    @ApiResponse(responseCode = "200", description = "Diagnostics of the node that answered",
+            content = @Content(schema = @Schema(implementation = Diagnostics.class)))
+    @ApiResponse(responseCode = "403", ref = "Forbidden")
     public Diagnostics get() {
         if (!(security.getUserPrincipal() instanceof dev.atlas.security.Principal p) || !p.isAdmin()) {
             throw new jakarta.ws.rs.ForbiddenException("Diagnostics are for admins.");

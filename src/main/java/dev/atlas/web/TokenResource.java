@@ -15,6 +15,12 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.SecurityContext;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
@@ -24,6 +30,7 @@ import java.util.Map;
  * {@code {"role":"agent","wallet":"0x…","sub":"alice","ttl":"8h"}}. Only when the server holds the secret;
  * with JWKS keys tokens come from the identity provider and this answers 404.
  */
+@Tag(name = "operations")
 @Path("/tokens")
 @Produces(MediaType.APPLICATION_JSON)
 @RequestScoped
@@ -35,6 +42,12 @@ public class TokenResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(operationId = "mintToken", summary = "Mint a token with this server's secret (admin)",
+            description = "Only when tokens are HS256 with `ATLAS_JWT_SECRET`; with JWKS keys the identity provider mints them (404).")
+    @RequestBody(required = true, content = @Content(schema = @Schema(ref = "MintTokenRequest")))
+    @ApiResponse(responseCode = "200", description = "The token", content = @Content(schema = @Schema(ref = "MintedToken")))
+    @ApiResponse(responseCode = "403", ref = "Forbidden")
+    @ApiResponse(responseCode = "404", ref = "NotFound")
     public Map<String, String> mint(JsonNode body) {
         if (!(security.getUserPrincipal() instanceof Principal p) || !p.isAdmin()) {
             throw new ForbiddenException("Only admins may mint tokens.");

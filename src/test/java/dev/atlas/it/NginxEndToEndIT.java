@@ -120,6 +120,19 @@ class NginxEndToEndIT {
                     .header("X-Forwarded-For", CLIENT_IP).header("User-Agent", "atlas-e2e-" + probe).GET());
             assertEquals(200, console.statusCode(), "the admin console through location /");
 
+            // The operations endpoints through Nginx: readiness (location /health), the API documentation (location
+            // /api-docs) and /metrics (location /; open to a remote client here only because of development mode).
+            assertEquals(200, send(http, HttpRequest.newBuilder(URI.create(https + "/health/ready")).GET()).statusCode());
+            HttpResponse<String> apiDocs = send(http, HttpRequest.newBuilder(URI.create(https + "/api-docs")).GET());
+            assertEquals(200, apiDocs.statusCode());
+            assertTrue(apiDocs.body().contains("swagger-ui"), apiDocs::body);
+            HttpResponse<String> openApi = send(http, HttpRequest.newBuilder(URI.create(https + "/api-docs/openapi.json")).GET());
+            assertEquals(200, openApi.statusCode());
+            assertTrue(JSON.readTree(openApi.body()).path("paths").has("/api/tasks/{id}/start"), openApi::body);
+            HttpResponse<String> metrics = send(http, HttpRequest.newBuilder(URI.create(https + "/metrics")).GET());
+            assertEquals(200, metrics.statusCode());
+            assertTrue(metrics.body().contains("atlas_events_committed_total"), metrics::body);
+
             ScheduledExecutorService pinger = Executors.newSingleThreadScheduledExecutor();
             try (Wss ws = Wss.connect(tls, URI.create("wss://127.0.0.1:" + httpsPort + "/ws"));
                  Wss silentWs = Wss.connect(tls, URI.create("wss://127.0.0.1:" + httpsPort + "/ws"));

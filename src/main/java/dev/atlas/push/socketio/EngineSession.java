@@ -459,6 +459,7 @@ final class EngineSession implements Transport {
                 principal = server.hub().authenticator().verify(token == null || !token.isTextual() ? null : token.textValue());
             } catch (AuthenticationException e) {
                 LOG.info(() -> "Socket.IO connect refused from " + clientIp + ": " + e.getMessage());
+                server.hub().metrics().authFailure("socket.io", e.reason());
                 writer.offer(SocketFrames.connectErrorFrame("invalid token: " + e.getMessage()));
                 return;
             }
@@ -565,6 +566,7 @@ final class EngineSession implements Transport {
             principal = server.hub().authenticator().verify(token);
         } catch (AuthenticationException e) {
             LOG.info(() -> "Socket.IO authentication failed from " + clientIp + ": " + e.getMessage());
+            server.hub().metrics().authFailure("socket.io", e.reason());
             outcome.put("ok", false).put("error", e.getMessage());
             if (p.ackId().isPresent()) {
                 writer.offer(SocketFrames.ackFrame(p.ackId().getAsLong(), JsonNodeFactory.instance.arrayNode().add(outcome)));

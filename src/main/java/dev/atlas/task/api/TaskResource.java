@@ -27,12 +27,25 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.enums.ParameterIn;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 
 /**
  * {@code /api/tasks}: create, list, read, edit, start, complete and delete tasks. Admins may do everything;
  * agents see, start and complete only their own tasks. Reads carry a strong {@code ETag} (the version);
  * changes honour {@code If-Match}; creates honour {@code Idempotency-Key}.
+ *
+ * <p>The OpenAPI annotations say what the signatures cannot (bodies read as JSON trees, {@code Response}
+ * results) and each operation's own errors; {@code web.ApiDocs} adds what every operation shares (401, 429, 503,
+ * the body errors, {@code ETag} on task responses).
  */
+@Tag(name = "tasks")
 @Path("/tasks")
 @Produces(MediaType.APPLICATION_JSON)
 @RequestScoped
@@ -46,6 +59,14 @@ public class TaskResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(operationId = "createTask", summary = "Create a task (admin)", description = "Emits `taskCreated`, then "
+            + "`taskAssigned` when the task has an agent. With `Idempotency-Key`, a repeat of the same body within 24 h "
+            + "answers the original task (`Idempotent-Replayed: true`) and emits nothing; another body is 422.")
+    @RequestBody(required = true, content = @Content(schema = @Schema(ref = "CreateTaskRequest")))
+    @ApiResponse(responseCode = "201", description = "The new task, at `Location`",
+            content = @Content(schema = @Schema(implementation = TaskView.class)))
+    @ApiResponse(responseCode = "403", ref = "Forbidden")
+    @ApiResponse(responseCode = "422", ref = "IdempotencyConflict")
     public Response create(JsonNode body, @Context UriInfo uri, @HeaderParam("Idempotency-Key") String key) {
         Caller.of(security).requireAdmin("create");
         NewTask input = CreateTaskRequest.parse(body);
@@ -57,6 +78,17 @@ public class TaskResource {
     }
 
     @GET
+    @Operation(operationId = "listTasks", summary = "List tasks, newest first",
+            description = "Agents see only their own tasks (another agent's `agentWallet` gives an empty page).")
+    @Parameter(name = "status", in = ParameterIn.QUERY, description = "Only tasks in this status",
+            schema = @Schema(allowableValues = {"pending", "in_progress", "completed"}))
+    @Parameter(name = "agentWallet", in = ParameterIn.QUERY, description = "Only tasks of this agent (any case)")
+    @Parameter(name = "limit", in = ParameterIn.QUERY, description = "Page size, 1 to 200",
+            schema = @Schema(type = "integer", minimum = "1", maximum = "200", defaultValue = "50"))
+    @Parameter(name = "cursor", in = ParameterIn.QUERY, description = "The `nextCursor` of the previous page")
+    @ApiResponse(responseCode = "200", description = "A page of tasks",
+            content = @Content(schema = @Schema(implementation = TaskListView.class)))
+    @ApiResponse(responseCode = "400", ref = "BadRequest")
     public TaskListView list(@QueryParam("status") String status, @QueryParam("agentWallet") String agentWallet,
                              @QueryParam("limit") String limit, @QueryParam("cursor") String cursor) {
         Caller caller = Caller.of(security);
@@ -83,6 +115,9 @@ public class TaskResource {
 
     @GET
     @Path(ID)
+    @Operation(operationId = "getTask", summary = "Read a task", description = "Another agent's task is 404.")
+    @ApiResponse(responseCode = "200", description = "The task", content = @Content(schema = @Schema(implementation = TaskView.class)))
+    @ApiResponse(responseCode = "404", ref = "NotFound")
     public Response get(@PathParam("id") long id) {
         TaskView t = tasks.get(id, Caller.of(security).guard());
         return Response.ok(t).tag(etag(t)).build();
@@ -91,6 +126,13 @@ public class TaskResource {
     @PUT
     @Path(ID)
     @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(operationId = "updateTask", summary = "Edit or assign a task (admin)", description = "Absent fields stay "
+            + "unchanged, `null` clears. Emits `taskUpdated`, plus `taskAssigned` when the agent changed to another agent.")
+    @RequestBody(required = true, content = @Content(schema = @Schema(ref = "UpdateTaskRequest")))
+    @ApiResponse(responseCode = "200", description = "The task", content = @Content(schema = @Schema(implementation = TaskView.class)))
+    @ApiResponse(responseCode = "403", ref = "Forbidden")
+    @ApiResponse(responseCode = "404", ref = "NotFound")
+    @ApiResponse(responseCode = "412", ref = "PreconditionFailed")
     public Response update(@PathParam("id") long id, JsonNode body, @HeaderParam("If-Match") String ifMatch) {
         Caller caller = Caller.of(security);
         caller.requireAdmin("edit or assign");
@@ -100,6 +142,11 @@ public class TaskResource {
 
     @POST
     @Path(ID + "/start")
+    @Operation(operationId = "startTask", summary = "Start a task: pending → in_progress", description = "Emits `taskUpdated`.")
+    @ApiResponse(responseCode = "200", description = "The task", content = @Content(schema = @Schema(implementation = TaskView.class)))
+    @ApiResponse(responseCode = "404", ref = "NotFound")
+    @ApiResponse(responseCode = "409", ref = "Conflict")
+    @ApiResponse(responseCode = "412", ref = "PreconditionFailed")
     public Response start(@PathParam("id") long id, @HeaderParam("If-Match") String ifMatch) {
         TaskView t = tasks.start(id, Caller.of(security).guard().withIfMatch(IfMatch.parse(ifMatch)));
         return Response.ok(t).tag(etag(t)).build();
@@ -107,6 +154,11 @@ public class TaskResource {
 
     @POST
     @Path(ID + "/complete")
+    @Operation(operationId = "completeTask", summary = "Complete a task: in_progress → completed", description = "Emits `taskCompleted`.")
+    @ApiResponse(responseCode = "200", description = "The task", content = @Content(schema = @Schema(implementation = TaskView.class)))
+    @ApiResponse(responseCode = "404", ref = "NotFound")
+    @ApiResponse(responseCode = "409", ref = "Conflict")
+    @ApiResponse(responseCode = "412", ref = "PreconditionFailed")
     public Response complete(@PathParam("id") long id, @HeaderParam("If-Match") String ifMatch) {
         TaskView t = tasks.complete(id, Caller.of(security).guard().withIfMatch(IfMatch.parse(ifMatch)));
         return Response.ok(t).tag(etag(t)).build();
@@ -114,6 +166,11 @@ public class TaskResource {
 
     @DELETE
     @Path(ID)
+    @Operation(operationId = "deleteTask", summary = "Delete a task (admin)", description = "Emits `taskDeleted`.")
+    @ApiResponse(responseCode = "204", description = "Deleted")
+    @ApiResponse(responseCode = "403", ref = "Forbidden")
+    @ApiResponse(responseCode = "404", ref = "NotFound")
+    @ApiResponse(responseCode = "412", ref = "PreconditionFailed")
     public Response delete(@PathParam("id") long id, @HeaderParam("If-Match") String ifMatch) {
         Caller caller = Caller.of(security);
         caller.requireAdmin("delete");

@@ -1,0 +1,68 @@
+package dev.atlas.web;
+
+import dev.atlas.config.AtlasConfig;
+import dev.atlas.db.Database;
+import dev.atlas.metrics.Metrics;
+import dev.atlas.push.SessionRegistry;
+import dev.atlas.push.SessionWriter;
+import dev.atlas.push.socketio.EngineServer;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import jakarta.servlet.ServletContext;
+import java.util.List;
+
+/**
+ * Wires the meters that read other packages' state when the application starts: open sessions by transport
+ * ({@code atlas_push_sessions}), Engine.IO connections ({@code atlas_engineio_sessions}), slow-consumer closes
+ * ({@code atlas_push_slow_consumer_closes_total}) and the HikariCP pool ({@code hikaricp_connections…}); and
+ * reads {@code ATLAS_METRICS_ACCESS}, so that a bad value fails the deployment rather than the first scrape.
+ * Gauges are read at scrape time; nothing here runs per event. Immutable after start; thread-safe.
+ */
+@ApplicationScoped
+public class MetricsSetup {
+    /** The transport names of {@link dev.atlas.push.PushSession#transport()}. */
+    static final List<String> TRANSPORTS = List.of("ws", "socket.io");
+
+    @Inject
+    Metrics metrics;
+    @Inject
+    SessionRegistry sessions;
+    @Inject
+    EngineServer engine;
+    @Inject
+    Database db;
+    @Inject
+    AtlasConfig config;
+
+    private volatile MetricsAccess access;
+
+    void onStart(@Observes @Initialized(ApplicationScoped.class) ServletContext ctx) {
+        access = MetricsAccess.from(config);
+        MeterRegistry r = metrics.registry();
+        for (String transport : TRANSPORTS) {
+            Gauge.builder("atlas.push.sessions", sessions, s -> s.countByTransport().getOrDefault(transport, 0))
+                    .description("Open push sessions (authenticated or not) by transport")
+                    .tag("transport", transport).strongReference(true).register(r);
+        }
+        Gauge.builder("atlas.engineio.sessions", engine, EngineServer::size)
+                .description("Open Engine.IO connections, joined to the Socket.IO namespace or not")
+                .strongReference(true).register(r);
+        FunctionCounter.builder("atlas.push.slow.consumer.closes", this, self -> SessionWriter.slowConsumerCloses())
+                .description("Sessions closed because their queue passed its bound (1013)").register(r);
+        db.meterPool(r);
+    }
+
+    /** The {@code /metrics} access rule. */
+    public MetricsAccess access() {
+        MetricsAccess a = access;
+        if (a == null) {
+            throw new IllegalStateException("metrics used before the application started");
+        }
+        return a;
+    }
+}
