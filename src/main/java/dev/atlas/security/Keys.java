@@ -208,12 +208,18 @@ public final class Keys {
         // base64url text, not raw bytes: it can be pasted into ATLAS_JWT_SECRET of another node or tool as is
         String text = Base64.getUrlEncoder().withoutPadding().encodeToString(random) + "\n";
         // Written to a temporary file (owner-only from its creation, never readable by others even briefly),
-        // then moved into place without replacing: a reader never sees a half-written secret, and a file another
-        // process published first wins.
+        // then published under its real name with a hard link: creating the link fails atomically when the name
+        // exists, so a file another process published first wins. (Files.move without REPLACE_EXISTING checks,
+        // then renames, and a rename replaces: two racing starts could both "win".) A reader never sees a
+        // half-written secret.
         Path tmp = Files.createTempFile(dir, "." + SECRET_FILE_NAME + "-", ".tmp", attrs);
         try {
             Files.writeString(tmp, text, StandardCharsets.US_ASCII);
-            Files.move(tmp, file);
+            try {
+                Files.createLink(file, tmp);
+            } catch (UnsupportedOperationException noHardLinks) {
+                Files.move(tmp, file); // a file system without hard links: the best it offers
+            }
             return true;
         } catch (FileAlreadyExistsException e) {
             // another process created it first: use theirs, so that both verify the same tokens
