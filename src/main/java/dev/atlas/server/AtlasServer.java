@@ -62,12 +62,7 @@ public final class AtlasServer {
 
         Tomcat tomcat = new Tomcat();
         tomcat.setBaseDir(base.toString());
-        Connector connector = new Connector("HTTP/1.1");
-        connector.setPort(config.getInt(Setting.PORT));
-        connector.setProperty("address", bindAddress(config));
-        // Without this Tomcat logs a BindException on a busy port and keeps running on port -1.
-        connector.setThrowOnFailure(true);
-        tomcat.setConnector(connector);
+        tomcat.setConnector(connector(config));
         tomcat.getHost().setAppBase(base.resolve("webapps").toString());
         Files.createDirectories(base.resolve("webapps"));
 
@@ -95,6 +90,19 @@ public final class AtlasServer {
             throw new LifecycleException("The Atlas web application failed to start; see the log above.");
         }
         return tomcat;
+    }
+
+    /** The HTTP connector, sized for many long-lived WebSockets. */
+    static Connector connector(AtlasConfig config) {
+        Connector connector = new Connector("HTTP/1.1");
+        connector.setPort(config.getInt(Setting.PORT));
+        connector.setProperty("address", bindAddress(config));
+        // Every open WebSocket and held Socket.IO long-poll is a connection for its whole life: Tomcat's default
+        // of 8192 would leave connection 8193 waiting in the accept queue until it times out.
+        connector.setProperty("maxConnections", String.valueOf(config.getInt(Setting.MAX_CONNECTIONS)));
+        // Without this Tomcat logs a BindException on a busy port and keeps running on port -1.
+        connector.setThrowOnFailure(true);
+        return connector;
     }
 
     /** Development mode (no authentication) never listens beyond this machine. */
