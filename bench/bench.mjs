@@ -65,7 +65,7 @@ function startWorkers() {
     const w = new Worker(new URL('./lib/clients.mjs', import.meta.url), {
       workerData: {
         url: args.url, path, token, deflate: !!args.deflate, runId, connectPayload: !!args['connect-payload'],
-        handshakeTimeoutMs: 30_000,
+        handshakeTimeoutMs: 15_000,
       },
     });
     w.on('error', (e) => {
@@ -156,6 +156,7 @@ async function runConnect() {
   const out = [];
   let total = 0;
   let prev = { n: 0, mem: base };
+  let connected = 0;
   for (const n of steps) {
     const more = n - total;
     if (more <= 0) continue;
@@ -164,18 +165,19 @@ async function runConnect() {
     await sleep(2000); // let the server settle (registrations, log lines) before reading memory
     const mem = memorySample(gc);
     const step = { clients: n, ...c };
+    connected += c.ok;
+    step.connected = connected;
     if (mem && base) {
-      const connected = out.reduce((s, x) => s + x.ok, 0) + c.ok;
       step.memory = mem;
       step.rssPerConnKiB = r2((mem.rssKiB - base.rssKiB) / connected);
       if (mem.heapUsedKiB !== undefined && base.heapUsedKiB !== undefined) {
         step.heapPerConnKiB = r2((mem.heapUsedKiB - base.heapUsedKiB) / connected);
       }
-      if (prev.n > 0) {
-        step.marginalRssPerConnKiB = r2((mem.rssKiB - prev.mem.rssKiB) / (n - prev.n));
-        if (mem.heapUsedKiB !== undefined) step.marginalHeapPerConnKiB = r2((mem.heapUsedKiB - prev.mem.heapUsedKiB) / (n - prev.n));
+      if (prev.n > 0 && connected > prev.n) {
+        step.marginalRssPerConnKiB = r2((mem.rssKiB - prev.mem.rssKiB) / (connected - prev.n));
+        if (mem.heapUsedKiB !== undefined) step.marginalHeapPerConnKiB = r2((mem.heapUsedKiB - prev.mem.heapUsedKiB) / (connected - prev.n));
       }
-      prev = { n, mem };
+      prev = { n: connected, mem };
     }
     out.push(step);
     log(`  ${n} clients: ${c.ok} ok, ${c.failed} failed ${JSON.stringify(c.errors)} in ${(c.wallMs / 1000).toFixed(2)} s; handshake p50 ${c.handshakeMs.p50} p99 ${c.handshakeMs.p99} ms`
