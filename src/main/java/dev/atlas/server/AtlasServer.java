@@ -30,6 +30,17 @@ public final class AtlasServer {
     static final String TOKENS_ATTRIBUTE = "atlas.startupTokens";
     /** How long a stopping server waits for in-flight requests. */
     private static final long UNLOAD_DELAY_MS = 10_000;
+    /**
+     * Tomcat allocates three buffers of this size for every WebSocket session (frame input, output, and the
+     * UTF-8 encoding of an outgoing text message), 8 KiB each by default: 24 KiB per idle connection. Atlas reads
+     * client messages in parts (push.MessageAssembler) and sends envelopes of a few hundred bytes, so 1 KiB is
+     * enough: a larger outgoing message is sent as several frames of one message. Measured in docs/benchmarks.md.
+     * Stock Tomcat: the same system property in conf/tomcat/setenv.sh.
+     */
+    static final String WS_BUFFER_PROPERTY = "org.apache.tomcat.websocket.DEFAULT_BUFFER_SIZE";
+    static final int WS_BUFFER_BYTES = 1024;
+    /** The connector's per-connection socket buffers (socket.appReadBufSize, socket.appWriteBufSize). */
+    static final int SOCKET_BUFFER_BYTES = 1024;
 
     private AtlasServer() {
     }
@@ -62,12 +73,7 @@ public final class AtlasServer {
 
         Tomcat tomcat = new Tomcat();
         tomcat.setBaseDir(base.toString());
-        Connector connector = new Connector("HTTP/1.1");
-        connector.setPort(config.getInt(Setting.PORT));
-        connector.setProperty("address", bindAddress(config));
-        // Without this Tomcat logs a BindException on a busy port and keeps running on port -1.
-        connector.setThrowOnFailure(true);
-        tomcat.setConnector(connector);
+        tomcat.setConnector(connector(config));
         tomcat.getHost().setAppBase(base.resolve("webapps").toString());
         Files.createDirectories(base.resolve("webapps"));
 
@@ -95,6 +101,31 @@ public final class AtlasServer {
             throw new LifecycleException("The Atlas web application failed to start; see the log above.");
         }
         return tomcat;
+    }
+
+    /**
+     * The HTTP connector, sized for many long-lived WebSockets. Also sets Tomcat's WebSocket buffer size
+     * ({@value #WS_BUFFER_PROPERTY}) unless the JVM was started with it: it must be set before Tomcat's
+     * WebSocket classes load.
+     */
+    static Connector connector(AtlasConfig config) {
+        if (System.getProperty(WS_BUFFER_PROPERTY) == null) {
+            System.setProperty(WS_BUFFER_PROPERTY, String.valueOf(WS_BUFFER_BYTES));
+        }
+        Connector connector = new Connector("HTTP/1.1");
+        connector.setPort(config.getInt(Setting.PORT));
+        connector.setProperty("address", bindAddress(config));
+        // Every open WebSocket and held Socket.IO long-poll is a connection for its whole life: Tomcat's default
+        // of 8192 would leave connection 8193 waiting in the accept queue until it times out.
+        connector.setProperty("maxConnections", String.valueOf(config.getInt(Setting.MAX_CONNECTIONS)));
+        // The connection's own read and write buffers (8 KiB each by default) live as long as the connection, and
+        // Tomcat caches them for reuse after it closes. Requests and frames larger than 1 KiB are read into and
+        // written from their own buffers directly, so small ones cost nothing but memory saved.
+        connector.setProperty("socket.appReadBufSize", String.valueOf(SOCKET_BUFFER_BYTES));
+        connector.setProperty("socket.appWriteBufSize", String.valueOf(SOCKET_BUFFER_BYTES));
+        // Without this Tomcat logs a BindException on a busy port and keeps running on port -1.
+        connector.setThrowOnFailure(true);
+        return connector;
     }
 
     /** Development mode (no authentication) never listens beyond this machine. */

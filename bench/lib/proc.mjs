@@ -1,0 +1,63 @@
+// Readings of a process from /proc (Linux): CPU time and resident memory. Used for the server (--pid) and for
+// the generator itself, so that on a shared 2-core machine the reader can see who used the CPU.
+import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+
+const CLK_TCK = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/** CPU seconds (user + system) of a process, all its threads, since it started. */
+export function cpuSeconds(pid = 'self') {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // the command name may contain spaces and parentheses: fields start after the last ')'
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const utime = Number(fields[11]);
+  const stime = Number(fields[12]);
+  return (utime + stime) / CLK_TCK;
+}
+
+/** Resident set size in KiB. */
+export function rssKiB(pid = 'self') {
+  const m = /VmRSS:\s+(\d+)\s+kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) : NaN;
+}
+
+/** Number of threads of a process. */
+export function threads(pid = 'self') {
+  const m = /Threads:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) : NaN;
+}
+
+export function isJava(pid) {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0].endsWith('java');
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * For a JVM: a full GC (jcmd GC.run), so that resident memory reflects live objects rather than garbage, then the
+ * heap's used KiB (jcmd GC.heap_info). Returns null when jcmd is not available.
+ */
+export function javaGcAndHeap(pid) {
+  try {
+    execFileSync('jcmd', [String(pid), 'GC.run'], { stdio: ['ignore', 'ignore', 'ignore'], timeout: 60_000 });
+    const info = execFileSync('jcmd', [String(pid), 'GC.heap_info'], { timeout: 60_000 }).toString();
+    const m = /total (\d+)K, used (\d+)K/.exec(info);
+    return m ? { heapCommittedKiB: Number(m[1]), heapUsedKiB: Number(m[2]) } : null;
+  } catch {
+    return null;
+  }
+}
+
+/** A snapshot of the server: CPU seconds and RSS, or null without a pid. */
+export function serverSample(pid) {
+  if (!pid) return null;
+  return { cpu: cpuSeconds(pid), rssKiB: rssKiB(pid), threads: threads(pid) };
+}
