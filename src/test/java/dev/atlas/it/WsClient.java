@@ -183,6 +183,15 @@ public final class WsClient implements AutoCloseable {
             return null;
         }
 
+        /** The JDK answers the ping itself; a stalled client must not ask for the next frame (the default does). */
+        @Override
+        public CompletionStage<?> onPing(WebSocket webSocket, java.nio.ByteBuffer message) {
+            if (!stalled) {
+                webSocket.request(1);
+            }
+            return null;
+        }
+
         @Override
         public void onOpen(WebSocket webSocket) {
             socket = webSocket;
