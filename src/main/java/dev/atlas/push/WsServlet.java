@@ -45,7 +45,8 @@ public class WsServlet extends HttpServlet {
             return;
         }
         ServerContainer container = (ServerContainer) getServletContext().getAttribute(ServerContainer.class.getName());
-        ServerEndpointConfig config = ServerEndpointConfig.Builder.create(WsEndpoint.class, "/ws").build();
+        ServerEndpointConfig config = ServerEndpointConfig.Builder.create(WsEndpoint.class, "/ws")
+                .configurator(NoCompression.INSTANCE).build();
         config.getUserProperties().put(WsEndpoint.HUB, hub);
         config.getUserProperties().put(WsEndpoint.CLIENT_IP, ip);
         if (outcome.principal() != null) {

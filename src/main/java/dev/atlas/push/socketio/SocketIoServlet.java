@@ -122,7 +122,8 @@ public class SocketIoServlet extends HttpServlet {
     private void upgrade(HttpServletRequest req, HttpServletResponse resp, String sid, Principal principal, String ip)
             throws IOException {
         ServerContainer container = (ServerContainer) getServletContext().getAttribute(ServerContainer.class.getName());
-        ServerEndpointConfig config = ServerEndpointConfig.Builder.create(EngineWebSocket.class, "/socket.io/").build();
+        ServerEndpointConfig config = ServerEndpointConfig.Builder.create(EngineWebSocket.class, "/socket.io/")
+                .configurator(dev.atlas.push.NoCompression.INSTANCE).build();
         config.getUserProperties().put(EngineWebSocket.SERVER, server);
         if (sid != null) {
             config.getUserProperties().put(EngineWebSocket.SID, sid);
