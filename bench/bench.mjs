@@ -309,7 +309,7 @@ async function runFanout() {
       socketIoFrames: diag1.socketIoFramesBuilt - diag0.socketIoFramesBuilt,
     } : null,
   };
-  log(`  ${tasks} creations at ${rate}/s to ${conn.ok} clients: ${received}/${expected} delivered (${missing} lost, ${dup} duplicates, ${unexpected} closed)`);
+  log(`  ${tasks} creations at ${rate}/s to ${conn.ok} clients: ${received}/${expected} delivered (${missing} missing at the end of the drain, ${dup} duplicates, ${unexpected} closed)`);
   log(`  delivery latency ms: p50 ${result.latencyMs.p50}  p90 ${result.latencyMs.p90}  p99 ${result.latencyMs.p99}  max ${result.latencyMs.max}`);
   log(`  HTTP create ms: p50 ${http.p50}  p99 ${http.p99}  (${httpErrors} errors);  ${result.deliveriesPerSecond} deliveries/s`);
   log(`  server CPU ${result.serverCpuSeconds} s = ${result.serverCpuSecondsPer1000Deliveries} CPU-s per 1,000 deliveries (${result.serverCpuMicrosPerDelivery} µs each), ${result.serverCpuUtilization} cores; generator ${result.generatorCpuUtilization} cores`);
