@@ -56,8 +56,13 @@ export function javaGcAndHeap(pid) {
   }
 }
 
-/** A snapshot of the server: CPU seconds and RSS, or null without a pid. */
+/** A snapshot of the server: CPU seconds and RSS, or null without a pid (or when the process is gone). */
 export function serverSample(pid) {
   if (!pid) return null;
-  return { cpu: cpuSeconds(pid), rssKiB: rssKiB(pid), threads: threads(pid) };
+  try {
+    return { cpu: cpuSeconds(pid), rssKiB: rssKiB(pid), threads: threads(pid) };
+  } catch (e) {
+    console.error(`bench: cannot read /proc/${pid} (${e.code || e.message}): is the server running?`);
+    return null;
+  }
 }
