@@ -97,9 +97,13 @@ public class Metrics {
         registry.scrape(out);
     }
 
-    /** The dispatcher pushed one committed event: {@code accepted} writers queued it, {@code refused} did not. */
-    public void eventDispatched(int accepted, int refused) {
+    /** The dispatcher took one committed event for its sessions (once per event, whatever the number of senders). */
+    public void eventCommitted() {
         committed.increment();
+    }
+
+    /** One sender offered an event to its share of the sessions: {@code accepted} writers queued it, {@code refused} did not. */
+    public void eventsDelivered(int accepted, int refused) {
         if (accepted > 0) {
             delivered.increment(accepted);
         }

@@ -51,6 +51,8 @@ public class PushDispatcher {
     Metrics metrics;
 
     private ScheduledExecutorService thread;
+    /** Index 0 unused: share 0 is written by the dispatcher thread itself. */
+    private java.util.concurrent.ExecutorService[] senders = new java.util.concurrent.ExecutorService[1];
     private volatile long lastDispatched;
     private final TreeMap<Long, TaskEvent> early = new TreeMap<>();
     private long holeSince;
@@ -65,12 +67,24 @@ public class PushDispatcher {
             return t;
         });
         thread.scheduleWithFixedDelay(this::catchUpIfBehind, 1, 1, TimeUnit.SECONDS);
-        LOG.info(() -> "Push dispatcher started after event " + lastDispatched);
+        senders = new java.util.concurrent.ExecutorService[registry.shards()];
+        for (int i = 1; i < senders.length; i++) {
+            String name = "atlas-push-sender-" + i;
+            senders[i] = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, name);
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        LOG.info(() -> "Push dispatcher started after event " + lastDispatched + ", " + senders.length + " sender thread(s)");
     }
 
     @PreDestroy
     void stop() {
         thread.shutdownNow();
+        for (int i = 1; i < senders.length; i++) {
+            senders[i].shutdownNow();
+        }
     }
 
     /** Observes every committed event (fired by the task service after its commit). */
@@ -168,34 +182,69 @@ public class PushDispatcher {
         }
     }
 
+    /**
+     * Pushes one event: serialized once here, then written by every sender to its share of the sessions
+     * (share 0 on this thread, the others on their sender threads, each in event order). A session whose
+     * hello already covers the event (it registered after this dispatch, while a sender was still busy with
+     * it) is skipped: it gets every event after its hello, and none before.
+     */
     private void dispatch(TaskEvent e) {
-        String envelope = Envelope.of(e);
-        // Each wire's frame is built once, on first use; there are only a couple of wires.
-        Wire lastWire = null;
-        Frame lastFrame = null;
-        java.util.Map<Wire, Frame> frames = null;
-        int accepted = 0;
-        int refused = 0;
-        for (PushSession s : registry.all()) {
-            Wire w = s.wire();
-            if (w != lastWire) {
-                if (frames == null) {
-                    frames = new java.util.IdentityHashMap<>(4);
-                }
-                lastFrame = frames.computeIfAbsent(w, wire -> Frame.event(wire.frame(e.type().wireName(), envelope),
-                        e.timestamp().toEpochMilli()));
-                lastWire = w;
-            }
-            if (s.canSee(e)) {
-                if (s.deliverLive(lastFrame)) {
-                    accepted++;
-                } else {
-                    refused++;
-                }
+        Outgoing out = new Outgoing(e, Envelope.of(e));
+        lastDispatched = e.id();
+        metrics.eventCommitted();
+        for (int i = 1; i < senders.length; i++) {
+            int shard = i;
+            try {
+                senders[i].execute(() -> deliver(out, shard));
+            } catch (java.util.concurrent.RejectedExecutionException stopped) {
+                return; // shutting down
             }
         }
-        lastDispatched = e.id();
-        metrics.eventDispatched(accepted, refused);
+        deliver(out, 0);
+    }
+
+    private void deliver(Outgoing out, int shard) {
+        TaskEvent e = out.event;
+        Wire lastWire = null;
+        Frame lastFrame = null;
+        int accepted = 0;
+        int refused = 0;
+        for (PushSession s : registry.shard(shard)) {
+            if (s.helloId() >= e.id() || !s.canSee(e)) {
+                continue;
+            }
+            Wire w = s.wire();
+            if (w != lastWire) {
+                lastFrame = out.frame(w);
+                lastWire = w;
+            }
+            if (s.deliverLive(lastFrame)) {
+                accepted++;
+            } else {
+                refused++;
+            }
+        }
+        metrics.eventsDelivered(accepted, refused);
+    }
+
+    /**
+     * One event on its way out: its envelope, serialized once, and its frame for each wire, built once, on
+     * first use, by whichever sender needs it first. Thread-safe.
+     */
+    private static final class Outgoing {
+        private final TaskEvent event;
+        private final String envelope;
+        private final java.util.Map<Wire, Frame> frames = new java.util.IdentityHashMap<>(4);
+
+        Outgoing(TaskEvent event, String envelope) {
+            this.event = event;
+            this.envelope = envelope;
+        }
+
+        synchronized Frame frame(Wire w) {
+            return frames.computeIfAbsent(w, wire -> Frame.event(wire.frame(event.type().wireName(), envelope),
+                    event.timestamp().toEpochMilli()));
+        }
     }
 
     /**

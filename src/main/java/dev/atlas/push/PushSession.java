@@ -43,16 +43,17 @@ public final class PushSession {
     }
 
     // ---- replay (guarded by this) ----
-    private long helloId = -1;
+    /** Written once by the dispatcher before the session is registered; read by the sender threads. */
+    private volatile long helloId = -1;
     private boolean replaying;
     private java.util.ArrayList<Frame> heldLive;
 
     /** The id the session's hello carried: every later event reaches it live, earlier ones only by replay. */
-    synchronized long helloId() {
+    long helloId() {
         return helloId;
     }
 
-    synchronized void helloSent(long id) {
+    void helloSent(long id) {
         helloId = id;
     }
 
