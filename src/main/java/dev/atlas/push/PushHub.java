@@ -57,10 +57,25 @@ public class PushHub {
     void init() {
         connections = new ConnectionLimiter(config.getInt(Setting.MAX_CONNECTIONS_PER_IP));
         clientIp = new ClientIp(config.get(Setting.TRUSTED_PROXIES));
+        long sendTimeoutNanos = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(config.getLong(Setting.WS_SEND_TIMEOUT_MS));
+        long sweep = Math.max(100, Math.min(1000, config.getLong(Setting.WS_SEND_TIMEOUT_MS) / 4));
+        timers.scheduleWithFixedDelay(() -> closeStalled(sendTimeoutNanos), sweep, sweep,
+                java.util.concurrent.TimeUnit.MILLISECONDS);
         long every = config.getLong(Setting.WS_PING_INTERVAL_SECONDS);
         if (every > 0) {
             timers.scheduleAtFixedRate(() -> heartbeats.forEach(WsEndpoint::heartbeat), every, every,
                     java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * Closes every registered session (both transports) whose current send has not completed within the send
+     * timeout, with 1013 like any other slow consumer. Runs on the push timer; costs one look per session.
+     */
+    void closeStalled(long limitNanos) {
+        long now = System.nanoTime();
+        for (PushSession s : registry.all()) {
+            s.writer().closeIfStalled(now, limitNanos);
         }
     }
 
@@ -110,7 +125,7 @@ public class PushHub {
     }
 
     WebSocketTransport transportFor(jakarta.websocket.Session session) {
-        return new WebSocketTransport(session, config.getLong(Setting.WS_SEND_TIMEOUT_MS), closer);
+        return new WebSocketTransport(session, closer);
     }
 
     public int maxMessageBytes() {

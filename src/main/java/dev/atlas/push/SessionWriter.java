@@ -28,6 +28,8 @@ public final class SessionWriter {
     private long queuedBytes;
     private boolean inFlight;
     private boolean closed;
+    /** When the send in flight started ({@link System#nanoTime}); meaningful while {@code inFlight}. */
+    private long sendStartedNanos;
 
     public SessionWriter(Transport transport, int maxMessages, long maxBytes) {
         this(transport, maxMessages, maxBytes, committedAt -> { });
@@ -116,6 +118,26 @@ public final class SessionWriter {
         return !inFlight && queue.isEmpty();
     }
 
+    /**
+     * Closes the session as a slow consumer (1013) if a send has been in flight for more than
+     * {@code limitNanos} at {@code nowNanos}: the client stopped reading and its socket buffers are full.
+     * Returns whether it did. The writer's owner calls this periodically: the WebSocket container's own
+     * per-send timers would cost a registration and a removal for every message, a periodic look at each
+     * writer costs nothing per message.
+     */
+    public boolean closeIfStalled(long nowNanos, long limitNanos) {
+        synchronized (this) {
+            if (!inFlight || closed || nowNanos - sendStartedNanos <= limitNanos) {
+                return false;
+            }
+            markClosed();
+        }
+        SLOW_CONSUMER_CLOSES.increment();
+        transport.close(CloseCodes.TRY_AGAIN_LATER, "slow consumer: a send did not complete within "
+                + java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(limitNanos) + " ms");
+        return true;
+    }
+
     /** Messages waiting behind the one in flight. */
     public synchronized int queued() {
         return queue.size();
@@ -137,6 +159,7 @@ public final class SessionWriter {
                     return;
                 }
                 queuedBytes -= next.bytes();
+                sendStartedNanos = System.nanoTime();
             }
             Send send = new Send(next.committedAtMillis());
             try {

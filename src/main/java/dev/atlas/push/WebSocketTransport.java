@@ -27,10 +27,14 @@ final class WebSocketTransport implements Transport {
     static final String CLOSE_FRAME_TIMEOUT_PROPERTY = "org.apache.tomcat.websocket.ABNORMAL_SESSION_CLOSE_SEND_TIMEOUT";
     static final long CLOSE_FRAME_TIMEOUT_MS = 5_000;
 
-    WebSocketTransport(Session session, long sendTimeoutMs, Executor closer) {
+    /**
+     * No container send timeout: Tomcat would register and unregister every single message with its timeout
+     * thread. {@link PushHub} instead closes sessions whose writer has had a send in flight for longer than
+     * {@code ATLAS_WS_SEND_TIMEOUT_MS} ({@link SessionWriter#sendStalled}).
+     */
+    WebSocketTransport(Session session, Executor closer) {
         this.session = session;
         this.closer = closer;
-        session.getAsyncRemote().setSendTimeout(sendTimeoutMs);
         session.getUserProperties().put(CLOSE_FRAME_TIMEOUT_PROPERTY, CLOSE_FRAME_TIMEOUT_MS);
     }
 

@@ -36,6 +36,31 @@ class SessionWriterTest {
     }
 
     @Test
+    void aSendInFlightTooLongClosesTheSessionAsASlowConsumerOnce() {
+        SessionWriter w = new SessionWriter(transport, 100, LOTS);
+        long limit = TimeUnit.SECONDS.toNanos(10);
+        assertFalse(w.closeIfStalled(System.nanoTime() + 2 * limit, limit), "idle: nothing in flight");
+        long before = SessionWriter.slowConsumerCloses();
+        assertTrue(w.offer("a"));
+        long started = System.nanoTime();
+        assertFalse(w.closeIfStalled(started, limit), "just started");
+        transport.completeNext(null);
+        assertFalse(w.closeIfStalled(started + 2 * limit, limit), "completed: nothing in flight");
+
+        assertTrue(w.offer("b"));
+        long now = System.nanoTime();
+        assertFalse(w.closeIfStalled(now + limit / 2, limit));
+        assertTrue(w.closeIfStalled(now + 2 * limit, limit));
+        assertFalse(w.closeIfStalled(now + 3 * limit, limit), "closed already");
+        assertEquals(1, transport.closes().size());
+        assertEquals(CloseCodes.TRY_AGAIN_LATER, transport.closes().get(0).code());
+        assertTrue(transport.closes().get(0).reason().startsWith("slow consumer: a send did not complete within 10000 ms"),
+                transport.closes().get(0).reason());
+        assertEquals(before + 1, SessionWriter.slowConsumerCloses());
+        assertFalse(w.offer("c"), "closed writers refuse");
+    }
+
+    @Test
     void oneSendInFlightAndTheNextStartsOnCompletion() {
         SessionWriter w = new SessionWriter(transport, 100, LOTS);
         assertTrue(w.offer("m1"));
