@@ -3,10 +3,13 @@ package dev.atlas.task;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.atlas.config.AtlasConfig;
+import dev.atlas.config.Setting;
 import dev.atlas.db.Database;
+import dev.atlas.db.GroupCommit;
 import dev.atlas.event.EventLog;
 import dev.atlas.event.EventType;
 import dev.atlas.event.TaskEvent;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
@@ -20,9 +23,13 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Every task change, each in one transaction that also writes its events to the outbox; after the
- * commit, each event is fired as a CDI {@link TaskEvent}. Nothing is fired for a transaction that
- * rolled back, and a failing observer never fails the call (the change is already committed).
+ * Every task change, in a transaction that also writes its events to the outbox; after the commit, each
+ * event is fired as a CDI {@link TaskEvent}. Nothing is fired for a transaction that rolled back, and a
+ * failing observer never fails the call (the change is already committed).
+ *
+ * <p>Concurrent changes share one transaction ({@link GroupCommit}, at most {@code ATLAS_DB_WRITE_BATCH_MAX}):
+ * the event sequence is locked once per transaction and each change runs as its own unit with its own
+ * result, failure and events, as if it had run alone in arrival order.
  *
  * <p>Thread-safe: stateless apart from its collaborators.
  */
@@ -35,6 +42,7 @@ public class TaskService {
     private EventLog eventLog;
     private TaskRules rules;
     private Consumer<TaskEvent> publisher;
+    private GroupCommit<EventLog.Appender> writes;
 
     /** For CDI proxies only. */
     protected TaskService() {
@@ -42,15 +50,56 @@ public class TaskService {
 
     @Inject
     public TaskService(Database db, EventLog eventLog, AtlasConfig config, Event<TaskEvent> cdiEvents) {
-        this(db, eventLog, new TaskRules(config), cdiEvents::fire);
+        this(db, eventLog, new TaskRules(config), cdiEvents::fire, config.getInt(Setting.DB_WRITE_BATCH_MAX));
     }
 
     /** Outside CDI (tests): {@code publisher} receives each committed event. */
     public TaskService(Database db, EventLog eventLog, TaskRules rules, Consumer<TaskEvent> publisher) {
+        this(db, eventLog, rules, publisher, Integer.parseInt(Setting.DB_WRITE_BATCH_MAX.defaultValue()));
+    }
+
+    /** Outside CDI (tests), with at most {@code maxBatch} changes per transaction. */
+    public TaskService(Database db, EventLog eventLog, TaskRules rules, Consumer<TaskEvent> publisher, int maxBatch) {
         this.db = db;
         this.eventLog = eventLog;
         this.rules = rules;
         this.publisher = publisher;
+        if (maxBatch < 1) {
+            throw new dev.atlas.config.ConfigException(Setting.DB_WRITE_BATCH_MAX.envName() + " must be at least 1, got " + maxBatch);
+        }
+        this.writes = new GroupCommit<>(db, eventLog::begin, TaskService::failsAlone, maxBatch);
+    }
+
+    /**
+     * Whether a change's exception leaves the other changes of its transaction going: true only for exceptions
+     * thrown before the change touched the persistence context or the database. Checked against the code:
+     * <ul>
+     * <li>{@link TaskNotFoundException}, {@link PreconditionFailedException}: thrown by {@code find}, the first
+     *     thing update, delete and move do with the task, after only reading it ({@code em.find});</li>
+     * <li>{@link IllegalTransitionException}: thrown by {@link Task#moveTo} before it assigns a field, and move
+     *     changed nothing before calling it;</li>
+     * <li>{@link IdempotencyConflictException}: thrown by create after only reading the stored key, before it
+     *     removes an expired key or persists anything.</li>
+     * </ul>
+     * {@link ValidationException} is thrown before a change is submitted. Anything else rolls the shared
+     * transaction back and every change of it runs again alone.
+     */
+    static boolean failsAlone(RuntimeException e) {
+        return e instanceof TaskNotFoundException || e instanceof PreconditionFailedException
+                || e instanceof IllegalTransitionException || e instanceof IdempotencyConflictException;
+    }
+
+    /** The group commit of this service's changes (tests, metrics). */
+    public GroupCommit<?> writes() {
+        return writes;
+    }
+
+    /** Fails every change still waiting for a transaction; none is left hanging. */
+    @PreDestroy
+    void stop() {
+        if (writes != null) {
+            writes.close();
+        }
     }
 
     public TaskRules rules() {
@@ -73,9 +122,7 @@ public class TaskService {
         String wallet = rules.wallet(input.agentWallet(), "agentWallet", errors);
         throwIfAny(errors);
 
-        Created[] replay = new Created[1];
-        TaskView result = write(em -> {
-            EventLog.Appender events = eventLog.begin(em);
+        Written result = write((em, events) -> {
             if (idem != null) {
                 IdempotencyRecord earlier = em.find(IdempotencyRecord.class, idem.key());
                 long now = events.timestamp().toEpochMilli();
@@ -83,8 +130,7 @@ public class TaskService {
                     if (!earlier.requestHash().equals(idem.requestHash())) {
                         throw new IdempotencyConflictException();
                     }
-                    replay[0] = new Created(parse(earlier.response()), true);
-                    return new Written(replay[0].task(), List.of());
+                    return new Written(parse(earlier.response()), List.of(), true);
                 }
                 if (earlier != null) {
                     em.remove(earlier);
@@ -108,9 +154,9 @@ public class TaskService {
                 em.persist(new IdempotencyRecord(idem.key(), idem.requestHash(), t.id(), data,
                         events.timestamp().toEpochMilli()));
             }
-            return new Written(view, fired);
+            return new Written(view, fired, false);
         });
-        return replay[0] != null ? replay[0] : new Created(result, false);
+        return new Created(result.view(), result.replayed());
     }
 
     /** Forgets idempotency keys older than their lifetime; returns how many. */
@@ -172,8 +218,7 @@ public class TaskService {
         }
         throwIfAny(errors);
 
-        return write(em -> {
-            EventLog.Appender events = eventLog.begin(em);
+        return write((em, events) -> {
             Task t = find(em, id, guard);
             String previousWallet = t.agentWallet();
             if (c.titleSet()) {
@@ -203,8 +248,8 @@ public class TaskService {
             if (agentChanged && newWallet != null) {
                 fired.add(events.append(EventType.TASK_ASSIGNED, t.id(), newWallet, previousWallet, data));
             }
-            return new Written(view, fired);
-        });
+            return new Written(view, fired, false);
+        }).view();
     }
 
     public TaskView start(long id) {
@@ -228,29 +273,34 @@ public class TaskService {
     }
 
     public void delete(long id, Guard guard) {
-        write(em -> {
-            EventLog.Appender events = eventLog.begin(em);
+        write((em, events) -> {
             Task t = find(em, id, guard);
             em.remove(t);
             String data = "{\"id\":" + t.id() + "}";
-            return new Written(null, List.of(events.append(EventType.TASK_DELETED, t.id(), t.agentWallet(), null, data)));
+            return new Written(null, List.of(events.append(EventType.TASK_DELETED, t.id(), t.agentWallet(), null, data)),
+                    false);
         });
     }
 
     private TaskView move(long id, Guard guard, TaskStatus target, EventType eventType) {
-        return write(em -> {
-            EventLog.Appender events = eventLog.begin(em);
+        return write((em, events) -> {
             Task t = find(em, id, guard);
             t.moveTo(target, events.timestamp().toEpochMilli());
             em.flush();
             TaskView view = t.view();
-            return new Written(view, List.of(events.append(eventType, t.id(), t.agentWallet(), null, json(view))));
-        });
+            return new Written(view, List.of(events.append(eventType, t.id(), t.agentWallet(), null, json(view))), false);
+        }).view();
     }
 
-    /** Runs one writing transaction, then, after its commit, publishes its events in order. */
-    private TaskView write(java.util.function.Function<EntityManager, Written> work) {
-        Written w = db.inTransaction(work);
+    /**
+     * Runs one change in a (possibly shared) writing transaction that has taken the event lock; after the
+     * commit, its events are published in order (those of a shared transaction in id order, change by change).
+     */
+    private Written write(GroupCommit.Unit<EventLog.Appender, Written> work) {
+        return writes.submit(work, this::publish);
+    }
+
+    private void publish(Written w) {
         for (TaskEvent e : w.events()) {
             try {
                 publisher.accept(e);
@@ -259,7 +309,6 @@ public class TaskService {
                 LOG.log(Level.WARNING, "Publishing event " + e.id() + " failed", ex);
             }
         }
-        return w.view();
     }
 
     /** The task, if it exists and the guard lets the caller see it (else not found), at the version it names. */
@@ -296,6 +345,7 @@ public class TaskService {
         }
     }
 
-    private record Written(TaskView view, List<TaskEvent> events) {
+    /** A change's answer, its events, and whether it is an idempotent replay. */
+    private record Written(TaskView view, List<TaskEvent> events, boolean replayed) {
     }
 }

@@ -6,6 +6,7 @@ import dev.atlas.metrics.Metrics;
 import dev.atlas.push.SessionRegistry;
 import dev.atlas.push.SessionWriter;
 import dev.atlas.push.socketio.EngineServer;
+import dev.atlas.task.TaskService;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -19,7 +20,9 @@ import java.util.List;
 /**
  * Wires the meters that read other packages' state when the application starts: open sessions by transport
  * ({@code atlas_push_sessions}), Engine.IO connections ({@code atlas_engineio_sessions}), slow-consumer closes
- * ({@code atlas_push_slow_consumer_closes_total}) and the HikariCP pool ({@code hikaricp_connections…}); and
+ * ({@code atlas_push_slow_consumer_closes_total}), group commit ({@code atlas_db_write_transactions_total},
+ * {@code atlas_db_write_changes_total}: their ratio is the mean batch size; {@code atlas_db_write_fallbacks_total})
+ * and the HikariCP pool ({@code hikaricp_connections…}); and
  * reads {@code ATLAS_METRICS_ACCESS}, so that a bad value fails the deployment rather than the first scrape.
  * Gauges are read at scrape time; nothing here runs per event. Immutable after start; thread-safe.
  */
@@ -38,6 +41,8 @@ public class MetricsSetup {
     Database db;
     @Inject
     AtlasConfig config;
+    @Inject
+    TaskService tasks;
 
     private volatile MetricsAccess access;
 
@@ -54,6 +59,13 @@ public class MetricsSetup {
                 .strongReference(true).register(r);
         FunctionCounter.builder("atlas.push.slow.consumer.closes", this, self -> SessionWriter.slowConsumerCloses())
                 .description("Sessions closed because their queue passed its bound (1013)").register(r);
+        dev.atlas.db.GroupCommit<?> writes = tasks.writes();
+        FunctionCounter.builder("atlas.db.write.transactions", writes, w -> w.transactions())
+                .description("Write transactions run by group commit, one per batch of concurrent changes").register(r);
+        FunctionCounter.builder("atlas.db.write.changes", writes, w -> w.units())
+                .description("Changes (create, update, start, complete, delete) taken into those transactions").register(r);
+        FunctionCounter.builder("atlas.db.write.fallbacks", writes, w -> w.fallbacks())
+                .description("Batches rolled back by a failing change and re-run change by change").register(r);
         db.meterPool(r);
     }
 

@@ -1,0 +1,359 @@
+package dev.atlas.db;
+
+import jakarta.persistence.EntityManager;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.LongAccumulator;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Group commit ("write combining"): concurrent write units are run one after another in ONE transaction that
+ * commits once, instead of one transaction (and one WAL flush, one H2 chunk) each.
+ *
+ * <p><b>Who commits: leader/follower, not a dedicated thread.</b> A caller queues its unit. If no batch is
+ * running and it is first in the queue, it becomes the leader: it takes everything pending right now (at most
+ * {@code maxBatch}, itself first), runs the batch on its own thread, completes every caller of the batch, then
+ * wakes the next caller in the queue, who leads the next batch. The others wait. Why: a lone request runs its
+ * own transaction on its own thread exactly as before (no hand-off to another thread, no waiting for a batch to
+ * fill), and there is no thread to start, stop, leak from the web application or lose: every batch runs on a
+ * request thread inside a {@code try}/{@code finally} that always completes its callers and passes leadership
+ * on. The price is that a leader's own request also waits for the other units of its batch (at most
+ * {@code maxBatch}).
+ *
+ * <p><b>A batch</b> runs {@code begin} once (for Atlas: lock the {@code event_sequence} row), then each unit in
+ * arrival order against the same EntityManager and context, then commits. After the commit each succeeded
+ * unit's {@code afterCommit} runs in arrival order (for Atlas: publishing its events, whose ids increase in that
+ * order), still before leadership passes on, so this node publishes in commit order; then the callers return.
+ *
+ * <p><b>Failures.</b>
+ * <ul>
+ * <li>A unit that throws an exception {@code failsAlone} accepts fails alone and the batch goes on. The
+ *     predicate must only accept exceptions that are thrown before the unit changed anything, in the persistence
+ *     context or in the database (the owner of the units verifies that).</li>
+ * <li>Any other failure (another exception from a unit, a flush or the commit) rolls the whole batch back and
+ *     runs each of its units again in its own transaction, in arrival order ({@link #runAlone}, the path of a
+ *     lone unit): each caller then gets exactly what its own transaction gives, and one bad unit neither fails
+ *     nor changes the others. Nothing of the rolled-back batch ran {@code afterCommit}.</li>
+ * <li>Except when the database cannot be reached ({@link Database#isUnavailable}, or
+ *     {@link Database#mayBeUnavailable} and a failed ping): then every caller of the batch, and every caller
+ *     still queued, gets that same exception at once. Re-running would wait a connection timeout per unit,
+ *     and after a commit whose outcome is unknown it could apply a change twice.</li>
+ * </ul>
+ *
+ * <p>Threading: {@link #submit} from any thread, concurrently. Must not be called from inside a unit (the unit
+ * holds the batch's transaction); from {@code afterCommit} it runs the unit alone.
+ *
+ * @param <C> what {@code begin} gives every unit of a transaction (for Atlas: the event appender)
+ */
+public final class GroupCommit<C> {
+    private static final Logger LOG = Logger.getLogger(GroupCommit.class.getName());
+
+    /** One unit of write work, run inside a transaction with the transaction's context. */
+    @FunctionalInterface
+    public interface Unit<C, T> {
+        T run(EntityManager em, C context);
+    }
+
+    private final Database db;
+    private final Function<EntityManager, C> begin;
+    private final Predicate<RuntimeException> failsAlone;
+    private final int maxBatch;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Callers whose unit no batch has taken yet, in arrival order. Guarded by {@link #lock}. */
+    private final ArrayDeque<Waiter<C, ?>> queue = new ArrayDeque<>();
+    /** Whether a leader is running a batch. Guarded by {@link #lock}. */
+    private boolean leading;
+    private boolean closed;
+    /** The leader's thread while it runs a batch (nested submits from afterCommit run alone). */
+    private volatile Thread leader;
+
+    private final LongAdder transactions = new LongAdder();
+    private final LongAdder units = new LongAdder();
+    private final LongAdder fallbacks = new LongAdder();
+    private final LongAccumulator largest = new LongAccumulator(Math::max, 0);
+
+    /**
+     * @param begin      run first in every transaction, batch or alone (takes the write lock)
+     * @param failsAlone which exceptions of a unit leave the batch's other units going (see the class comment)
+     * @param maxBatch   most units in one transaction; 1 turns combining off
+     */
+    public GroupCommit(Database db, Function<EntityManager, C> begin, Predicate<RuntimeException> failsAlone,
+                       int maxBatch) {
+        if (maxBatch < 1) {
+            throw new IllegalArgumentException("maxBatch must be at least 1, got " + maxBatch);
+        }
+        this.db = db;
+        this.begin = begin;
+        this.failsAlone = failsAlone;
+        this.maxBatch = maxBatch;
+    }
+
+    /**
+     * Runs {@code unit} in a transaction, possibly shared with concurrent units, and after its commit runs
+     * {@code afterCommit} with its result (on whichever thread committed; its exceptions are logged, not
+     * thrown). Returns the unit's result, or throws what the unit's transaction threw; nothing of a unit that
+     * threw is committed and its {@code afterCommit} does not run.
+     */
+    public <T> T submit(Unit<C, T> unit, Consumer<? super T> afterCommit) {
+        Waiter<C, T> me = new Waiter<>(unit, afterCommit, lock.newCondition());
+        if (leader == Thread.currentThread()) {
+            runAlone(me); // from an afterCommit: the batch is committed, its lock released; waiting would deadlock
+            return me.outcome();
+        }
+        List<Waiter<C, ?>> batch;
+        lock.lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("Atlas is shutting down");
+            }
+            queue.addLast(me);
+            while (!me.done && (leading || queue.peekFirst() != me)) {
+                me.turn.awaitUninterruptibly();
+            }
+            if (me.done) {
+                return me.outcome();
+            }
+            leading = true;
+            batch = new ArrayList<>(Math.min(queue.size(), maxBatch));
+            while (batch.size() < maxBatch && !queue.isEmpty()) {
+                batch.add(queue.pollFirst());
+            }
+        } finally {
+            lock.unlock();
+        }
+        leader = Thread.currentThread();
+        try {
+            lead(batch);
+        } finally {
+            leader = null;
+            lock.lock();
+            try {
+                leading = false;
+                Waiter<C, ?> next = queue.peekFirst();
+                if (next != null) {
+                    next.turn.signal();
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+        return me.outcome();
+    }
+
+    /** Runs one batch and completes each of its callers, whatever happens. */
+    private void lead(List<Waiter<C, ?>> batch) {
+        try {
+            transactions.increment();
+            units.add(batch.size());
+            largest.accumulate(batch.size());
+            if (batch.size() == 1) {
+                runAlone(batch.get(0));
+            } else {
+                runCombined(batch);
+            }
+        } catch (Throwable t) {
+            // Not expected (every path above completes its callers), but no caller may be left waiting.
+            LOG.log(Level.SEVERE, "Group commit failed unexpectedly", t);
+            for (Waiter<C, ?> w : batch) {
+                complete(w, null, t);
+            }
+        }
+    }
+
+    private void runCombined(List<Waiter<C, ?>> batch) {
+        int n = batch.size();
+        Object[] results = new Object[n];
+        RuntimeException[] alone = new RuntimeException[n];
+        try {
+            db.inTransaction(em -> {
+                C context = begin.apply(em);
+                for (int i = 0; i < n; i++) {
+                    try {
+                        results[i] = batch.get(i).unit.run(em, context);
+                    } catch (RuntimeException e) {
+                        if (!failsAlone.test(e)) {
+                            throw e; // rolls the whole batch back; see below
+                        }
+                        alone[i] = e;
+                    }
+                }
+                return null;
+            });
+        } catch (Throwable failure) {
+            if (unavailable(failure)) {
+                failAll(batch, 0, failure);
+                return;
+            }
+            fallbacks.increment();
+            LOG.log(Level.FINE, "A batch of " + n + " writes rolled back; running each alone", failure);
+            for (int i = 0; i < n; i++) {
+                Throwable t = runAlone(batch.get(i));
+                if (t != null && Database.isUnavailable(t)) {
+                    failAll(batch, i + 1, t);
+                    return;
+                }
+            }
+            return;
+        }
+        for (int i = 0; i < n; i++) {
+            if (alone[i] == null) {
+                afterCommit(batch.get(i), results[i]);
+            }
+        }
+        lock.lock();
+        try {
+            for (int i = 0; i < n; i++) {
+                completeLocked(batch.get(i), alone[i] == null ? results[i] : null, alone[i]);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The path of a lone unit: its own transaction, then its afterCommit. Returns its failure, or null. */
+    private <T> Throwable runAlone(Waiter<C, T> w) {
+        T result;
+        try {
+            result = db.inTransaction(em -> w.unit.run(em, begin.apply(em)));
+        } catch (Throwable t) {
+            complete(w, null, t);
+            return t;
+        }
+        afterCommit(w, result);
+        complete(w, result, null);
+        return null;
+    }
+
+    private <T> void afterCommit(Waiter<C, T> w, Object result) {
+        try {
+            @SuppressWarnings("unchecked") T r = (T) result;
+            w.afterCommit.accept(r);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "After-commit work failed; the change is committed", e);
+        }
+    }
+
+    private boolean unavailable(Throwable t) {
+        return Database.isUnavailable(t) || (Database.mayBeUnavailable(t) && !db.ping(1));
+    }
+
+    /** Fails the batch's callers from {@code from} on, and every queued caller: the database is out of reach. */
+    private void failAll(List<Waiter<C, ?>> batch, int from, Throwable t) {
+        lock.lock();
+        try {
+            for (int i = from; i < batch.size(); i++) {
+                completeLocked(batch.get(i), null, t);
+            }
+            for (Waiter<C, ?> w; (w = queue.pollFirst()) != null; ) {
+                completeLocked(w, null, t);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void complete(Waiter<C, ?> w, Object result, Throwable failure) {
+        lock.lock();
+        try {
+            completeLocked(w, result, failure);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void completeLocked(Waiter<C, ?> w, Object result, Throwable failure) {
+        if (!w.done) {
+            w.result = result;
+            w.failure = failure;
+            w.done = true;
+            w.turn.signal();
+        }
+    }
+
+    /**
+     * Refuses new units and fails every queued one that no batch has taken (a running batch finishes on its
+     * leader's thread and completes its own callers). No caller is left waiting.
+     */
+    public void close() {
+        lock.lock();
+        try {
+            closed = true;
+            IllegalStateException stopping = new IllegalStateException("Atlas is shutting down");
+            for (Waiter<C, ?> w; (w = queue.pollFirst()) != null; ) {
+                completeLocked(w, null, stopping);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Callers waiting for a batch to take their unit (not those of a running batch). */
+    public int queued() {
+        lock.lock();
+        try {
+            return queue.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Transactions run for batches (a batch of one included; re-runs after a rollback not counted again). */
+    public long transactions() {
+        return transactions.sum();
+    }
+
+    /** Units taken into batches. */
+    public long units() {
+        return units.sum();
+    }
+
+    /** Batches rolled back and re-run unit by unit. */
+    public long fallbacks() {
+        return fallbacks.sum();
+    }
+
+    /** The largest batch so far. */
+    public long largestBatch() {
+        return largest.get();
+    }
+
+    private static final class Waiter<C, T> {
+        final Unit<C, T> unit;
+        final Consumer<? super T> afterCommit;
+        final Condition turn;
+        // guarded by the GroupCommit's lock
+        boolean done;
+        Object result;
+        Throwable failure;
+
+        Waiter(Unit<C, T> unit, Consumer<? super T> afterCommit, Condition turn) {
+            this.unit = unit;
+            this.afterCommit = afterCommit;
+            this.turn = turn;
+        }
+
+        /** Read after {@code done} was seen under the lock. */
+        @SuppressWarnings("unchecked")
+        T outcome() {
+            if (failure instanceof RuntimeException e) {
+                throw e;
+            }
+            if (failure instanceof Error e) {
+                throw e;
+            }
+            if (failure != null) {
+                throw new IllegalStateException(failure);
+            }
+            return (T) result;
+        }
+    }
+}
