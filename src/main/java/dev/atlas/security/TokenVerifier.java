@@ -74,12 +74,29 @@ public final class TokenVerifier {
     private static final Logger LOG = Logger.getLogger(TokenVerifier.class.getName());
     private static final JOSEObjectType ACCESS_TOKEN = new JOSEObjectType("at+jwt");
 
+    /** How many verified tokens are remembered; past it the memory is dropped and refilled. */
+    static final int MAX_REMEMBERED = 10_000;
+    /** A remembered token is verified again after this long at most (and never used past its exp). */
+    static final long REMEMBER_MILLIS = 60_000;
+
     private final TokenAlgorithm algorithm;
     private final TokenPolicy policy;
     private final DefaultJWTProcessor<SecurityContext> processor;
+    private final Clock clock;
+    /**
+     * Tokens that passed every check recently, by their exact text. A client sends the same token with every
+     * request, and the signature check and claims parsing are a noticeable part of a request's CPU. Keyed by
+     * the whole compact token, signature included: any other token (a changed payload or signature) is not
+     * found and is verified in full. Only successes are kept, so failures cannot fill it.
+     */
+    private final java.util.concurrent.ConcurrentHashMap<String, Remembered> remembered = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private record Remembered(Principal principal, long verifiedAt, long goodUntil) {
+    }
 
     private TokenVerifier(TokenAlgorithm algorithm, JWSKeySelector<SecurityContext> keys, TokenPolicy policy, Clock clock) {
         this.algorithm = algorithm;
+        this.clock = clock;
         this.policy = Objects.requireNonNull(policy, "policy");
         DefaultJWTProcessor<SecurityContext> p = new DefaultJWTProcessor<>();
         // null = no typ header; nimbus's default allows JWT and null only, RFC 9068 access tokens say at+jwt.
@@ -164,6 +181,21 @@ public final class TokenVerifier {
         if (token.length() > MAX_TOKEN_CHARS) {
             throw new AuthenticationException(Reason.MALFORMED);
         }
+        long now = clock.millis();
+        Remembered r = remembered.get(token);
+        // Valid at verifiedAt and not yet expired: nbf and iat only get further behind, so it is still valid.
+        if (r != null && now >= r.verifiedAt() && now < r.goodUntil()) {
+            return r.principal();
+        }
+        Principal p = verifyFully(token);
+        if (remembered.size() >= MAX_REMEMBERED) {
+            remembered.clear();
+        }
+        remembered.put(token, new Remembered(p, now, Math.min(p.expiresAt().toEpochMilli(), now + REMEMBER_MILLIS)));
+        return p;
+    }
+
+    private Principal verifyFully(String token) throws AuthenticationException {
         SignedJWT signed = parseSigned(token);
         JWSHeader header = signed.getHeader();
         // Checked here as well as by the processor so that the reason is precise; the processor stays the
