@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 @ApplicationScoped
 public class SessionRegistry {
-    /** Upper bound of {@code ATLAS_PUSH_SENDERS=0} (one per core): beyond it the kernel's socket writes dominate. */
+    /** Upper bound of {@code ATLAS_PUSH_SENDERS=0}: beyond it the kernel's socket writes dominate. */
     static final int MAX_AUTO_SENDERS = 4;
 
     @Inject
@@ -32,12 +32,18 @@ public class SessionRegistry {
         shards = newShards(senders(config.getInt(Setting.PUSH_SENDERS), Runtime.getRuntime().availableProcessors()));
     }
 
-    /** The number of sender threads for a setting ({@code 0}: one per core, at most {@link #MAX_AUTO_SENDERS}). */
+    /**
+     * The number of sender threads for a setting. {@code 0}: one per two cores, at least one, at most
+     * {@link #MAX_AUTO_SENDERS}: every send a sender starts costs about as much CPU again in Tomcat, which
+     * completes each asynchronous send on one of its own worker threads, so a sender per core would leave the
+     * completions (and REST) without one. Measured on 2 cores: a second sender added 6 µs of CPU per delivery
+     * (benchmarks.md).
+     */
     static int senders(int setting, int cores) {
         if (setting < 0) {
-            throw new dev.atlas.config.ConfigException("ATLAS_PUSH_SENDERS must be 0 (one per core) or more, got " + setting);
+            throw new dev.atlas.config.ConfigException("ATLAS_PUSH_SENDERS must be 0 (automatic) or more, got " + setting);
         }
-        return setting > 0 ? setting : Math.max(1, Math.min(cores, MAX_AUTO_SENDERS));
+        return setting > 0 ? setting : Math.max(1, Math.min(cores / 2, MAX_AUTO_SENDERS));
     }
 
     @SuppressWarnings("unchecked")

@@ -29,7 +29,9 @@ class SessionRegistryTest {
     void senderCountFollowsTheSettingOrTheCores() {
         assertEquals(3, SessionRegistry.senders(3, 8));
         assertEquals(1, SessionRegistry.senders(0, 1));
-        assertEquals(2, SessionRegistry.senders(0, 2));
+        assertEquals(1, SessionRegistry.senders(0, 2));
+        assertEquals(1, SessionRegistry.senders(0, 3));
+        assertEquals(2, SessionRegistry.senders(0, 4));
         assertEquals(SessionRegistry.MAX_AUTO_SENDERS, SessionRegistry.senders(0, 64));
         assertThrows(ConfigException.class, () -> SessionRegistry.senders(-1, 2));
     }
