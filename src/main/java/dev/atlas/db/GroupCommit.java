@@ -66,6 +66,7 @@ public final class GroupCommit<C> {
     private final Function<EntityManager, C> begin;
     private final Predicate<RuntimeException> failsAlone;
     private final int maxBatch;
+    private final java.util.function.BiConsumer<EntityManager, List<Object>> prefetch;
 
     private final ReentrantLock lock = new ReentrantLock();
     /** Callers whose unit no batch has taken yet, in arrival order. Guarded by {@link #lock}. */
@@ -88,6 +89,19 @@ public final class GroupCommit<C> {
      */
     public GroupCommit(Database db, Function<EntityManager, C> begin, Predicate<RuntimeException> failsAlone,
                        int maxBatch) {
+        this(db, begin, failsAlone, maxBatch, null);
+    }
+
+    /**
+     * @param prefetch run in a shared transaction after {@code begin} with the distinct keys the batch's units were
+     *                 submitted with (see {@link #submit(Object, Unit, Consumer)}), to load what they will read in
+     *                 one query instead of one per unit (for Atlas: the tasks they change, so that each unit's
+     *                 {@code find} is answered from the persistence context: on PostgreSQL one round trip
+     *                 instead of one per change inside the serialized write section). Null: none.
+     */
+    public GroupCommit(Database db, Function<EntityManager, C> begin, Predicate<RuntimeException> failsAlone,
+                       int maxBatch, java.util.function.BiConsumer<EntityManager, List<Object>> prefetch) {
+        this.prefetch = prefetch;
         if (maxBatch < 1) {
             throw new IllegalArgumentException("maxBatch must be at least 1, got " + maxBatch);
         }
@@ -104,7 +118,15 @@ public final class GroupCommit<C> {
      * threw is committed and its {@code afterCommit} does not run.
      */
     public <T> T submit(Unit<C, T> unit, Consumer<? super T> afterCommit) {
-        Waiter<C, T> me = new Waiter<>(unit, afterCommit, lock.newCondition());
+        return submit(null, unit, afterCommit);
+    }
+
+    /**
+     * {@link #submit(Unit, Consumer)} for a unit that will read what {@code key} names (null: nothing known in
+     * advance); a shared transaction passes its units' keys to the prefetch first.
+     */
+    public <T> T submit(Object key, Unit<C, T> unit, Consumer<? super T> afterCommit) {
+        Waiter<C, T> me = new Waiter<>(key, unit, afterCommit, lock.newCondition());
         if (leader == Thread.currentThread()) {
             runAlone(me); // from an afterCommit: the batch is committed, its lock released; waiting would deadlock
             return me.outcome();
@@ -176,6 +198,12 @@ public final class GroupCommit<C> {
         try {
             db.inTransaction(em -> {
                 C context = begin.apply(em);
+                if (prefetch != null) {
+                    List<Object> keys = batch.stream().map(w -> w.key).filter(java.util.Objects::nonNull).distinct().toList();
+                    if (!keys.isEmpty()) {
+                        prefetch.accept(em, keys);
+                    }
+                }
                 for (int i = 0; i < n; i++) {
                     try {
                         results[i] = batch.get(i).unit.run(em, context);
@@ -327,6 +355,7 @@ public final class GroupCommit<C> {
     }
 
     private static final class Waiter<C, T> {
+        final Object key;
         final Unit<C, T> unit;
         final Consumer<? super T> afterCommit;
         final Condition turn;
@@ -335,7 +364,8 @@ public final class GroupCommit<C> {
         Object result;
         Throwable failure;
 
-        Waiter(Unit<C, T> unit, Consumer<? super T> afterCommit, Condition turn) {
+        Waiter(Object key, Unit<C, T> unit, Consumer<? super T> afterCommit, Condition turn) {
+            this.key = key;
             this.unit = unit;
             this.afterCommit = afterCommit;
             this.turn = turn;

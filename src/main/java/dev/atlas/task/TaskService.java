@@ -67,7 +67,7 @@ public class TaskService {
         if (maxBatch < 1) {
             throw new dev.atlas.config.ConfigException(Setting.DB_WRITE_BATCH_MAX.envName() + " must be at least 1, got " + maxBatch);
         }
-        this.writes = new GroupCommit<>(db, eventLog::begin, TaskService::failsAlone, maxBatch);
+        this.writes = new GroupCommit<>(db, eventLog::begin, TaskService::failsAlone, maxBatch, TaskService::loadTasks);
     }
 
     /**
@@ -218,7 +218,7 @@ public class TaskService {
         }
         throwIfAny(errors);
 
-        return write((em, events) -> {
+        return write(id, (em, events) -> {
             Task t = find(em, id, guard);
             String previousWallet = t.agentWallet();
             if (c.titleSet()) {
@@ -273,7 +273,7 @@ public class TaskService {
     }
 
     public void delete(long id, Guard guard) {
-        write((em, events) -> {
+        write(id, (em, events) -> {
             Task t = find(em, id, guard);
             em.remove(t);
             String data = "{\"id\":" + t.id() + "}";
@@ -283,7 +283,7 @@ public class TaskService {
     }
 
     private TaskView move(long id, Guard guard, TaskStatus target, EventType eventType) {
-        return write((em, events) -> {
+        return write(id, (em, events) -> {
             Task t = find(em, id, guard);
             t.moveTo(target, events.timestamp().toEpochMilli());
             em.flush();
@@ -298,6 +298,20 @@ public class TaskService {
      */
     private Written write(GroupCommit.Unit<EventLog.Appender, Written> work) {
         return writes.submit(work, this::publish);
+    }
+
+    /** {@link #write(GroupCommit.Unit)} for a change of an existing task, loaded with the others of a shared transaction. */
+    private Written write(long taskId, GroupCommit.Unit<EventLog.Appender, Written> work) {
+        return writes.submit(taskId, work, this::publish);
+    }
+
+    /**
+     * Loads, in one query, the tasks the changes of a shared transaction are about to find (after the event
+     * lock, so the latest committed rows): each change's {@code em.find} is then answered from the persistence
+     * context. Tasks that do not exist are simply not loaded; their change's find answers 404 as before.
+     */
+    private static void loadTasks(EntityManager em, List<Object> ids) {
+        em.createQuery("SELECT t FROM Task t WHERE t.id IN :ids", Task.class).setParameter("ids", ids).getResultList();
     }
 
     private void publish(Written w) {
