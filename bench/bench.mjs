@@ -295,6 +295,8 @@ async function runFanout() {
     serverCpuSeconds: serverCpu === null ? null : r3(serverCpu),
     serverCpuSecondsPer1000Deliveries: serverCpu === null || !received ? null : r3((serverCpu / received) * 1000),
     serverCpuMicrosPerDelivery: serverCpu === null || !received ? null : r2((serverCpu / received) * 1e6),
+    serverJitCpuSeconds: serverCpu === null ? null : r3(s1.jit - s0.jit),
+    serverCpuMicrosPerDeliveryExcludingJit: serverCpu === null || !received ? null : r2(((serverCpu - (s1.jit - s0.jit)) / received) * 1e6),
     serverCpuUtilization: serverCpu === null ? null : r2(serverCpu / ((tEnd - t0) / 1000)),
     serverRssKiB: s1 ? s1.rssKiB : null,
     generatorCpuSeconds: r3(g1 - g0), generatorCpuUtilization: r2((g1 - g0) / ((tEnd - t0) / 1000)),
@@ -307,6 +309,9 @@ async function runFanout() {
   log(`  delivery latency ms: p50 ${result.latencyMs.p50}  p90 ${result.latencyMs.p90}  p99 ${result.latencyMs.p99}  max ${result.latencyMs.max}`);
   log(`  HTTP create ms: p50 ${http.p50}  p99 ${http.p99}  (${httpErrors} errors);  ${result.deliveriesPerSecond} deliveries/s`);
   log(`  server CPU ${result.serverCpuSeconds} s = ${result.serverCpuSecondsPer1000Deliveries} CPU-s per 1,000 deliveries (${result.serverCpuMicrosPerDelivery} µs each), ${result.serverCpuUtilization} cores; generator ${result.generatorCpuUtilization} cores`);
+  if (result.serverJitCpuSeconds) {
+    log(`  of which the JIT compiler threads ${result.serverJitCpuSeconds} s: ${result.serverCpuMicrosPerDeliveryExcludingJit} µs per delivery without them`);
+  }
   if (result.serialization) log(`  server serializations during the run: ${JSON.stringify(result.serialization)}`);
   await askAll(workers, { cmd: 'close' }, 'closed');
   await Promise.all(workers.map((w) => w.terminate()));
@@ -369,13 +374,15 @@ async function runRest() {
     serverCpuSeconds: serverCpu === null ? null : r3(serverCpu),
     serverCpuUtilization: serverCpu === null ? null : r2(serverCpu / measuredS),
     serverCpuMicrosPerRequest: serverCpu === null || !all.length ? null : r2((serverCpu / all.length) * 1e6),
+    serverJitCpuSeconds: serverCpu === null ? null : r3(s1.jit - s0.jit),
+    serverCpuMicrosPerRequestExcludingJit: serverCpu === null || !all.length ? null : r2(((serverCpu - (s1.jit - s0.jit)) / all.length) * 1e6),
     serverRssKiB: s1 ? s1.rssKiB : null,
     generatorCpuSeconds: g0 === null ? null : r3(g1 - g0), generatorCpuUtilization: g0 === null ? null : r2((g1 - g0) / measuredS),
   };
   log(`rest: ${c} clients, ${duration} s after ${warmup} s warm-up: ${result.requests} requests = ${result.requestsPerSecond}/s, ${errorCount} errors ${JSON.stringify(errors)}`);
   log(`  latency ms: p50 ${result.latencyMs.p50}  p99 ${result.latencyMs.p99}  max ${result.latencyMs.max}`);
   for (const [k, v] of Object.entries(result.byOperation)) log(`    ${k.padEnd(8)} n ${v.n}  p50 ${v.p50}  p99 ${v.p99}`);
-  log(`  server CPU ${result.serverCpuUtilization} cores (${result.serverCpuMicrosPerRequest} µs/request); generator ${result.generatorCpuUtilization} cores`);
+  log(`  server CPU ${result.serverCpuUtilization} cores (${result.serverCpuMicrosPerRequest} µs/request; ${result.serverCpuMicrosPerRequestExcludingJit} without the JIT compiler threads); generator ${result.generatorCpuUtilization} cores`);
   api.close();
   emit(result);
 }

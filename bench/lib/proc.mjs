@@ -1,6 +1,6 @@
 // Readings of a process from /proc (Linux): CPU time and resident memory. Used for the server (--pid) and for
 // the generator itself, so that on a shared 2-core machine the reader can see who used the CPU.
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 
 const CLK_TCK = (() => {
@@ -19,6 +19,28 @@ export function cpuSeconds(pid = 'self') {
   const utime = Number(fields[11]);
   const stime = Number(fields[12]);
   return (utime + stime) / CLK_TCK;
+}
+
+/**
+ * CPU seconds of a JVM's JIT compiler threads (named "C1 CompilerThre…" / "C2 CompilerThre…" in /proc), summed over
+ * the threads alive now. The JVM starts and stops compiler threads as it needs them, so time spent by a thread that
+ * has exited since the previous reading is missing: the difference of two readings is at most the JIT's share.
+ */
+export function jitCpuSeconds(pid) {
+  let ticks = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      if (/^C[12] CompilerThre/.test(comm)) {
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        ticks += Number(fields[11]) + Number(fields[12]);
+      }
+    } catch {
+      // the thread ended between listing and reading
+    }
+  }
+  return ticks / CLK_TCK;
 }
 
 /** Resident set size in KiB. */
@@ -60,7 +82,7 @@ export function javaGcAndHeap(pid) {
 export function serverSample(pid) {
   if (!pid) return null;
   try {
-    return { cpu: cpuSeconds(pid), rssKiB: rssKiB(pid), threads: threads(pid) };
+    return { cpu: cpuSeconds(pid), jit: isJava(pid) ? jitCpuSeconds(pid) : 0, rssKiB: rssKiB(pid), threads: threads(pid) };
   } catch (e) {
     console.error(`bench: cannot read /proc/${pid} (${e.code || e.message}): is the server running?`);
     return null;
