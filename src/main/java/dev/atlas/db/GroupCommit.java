@@ -71,6 +71,8 @@ public final class GroupCommit<C> {
     private final ReentrantLock lock = new ReentrantLock();
     /** Callers whose unit no batch has taken yet, in arrival order. Guarded by {@link #lock}. */
     private final ArrayDeque<Waiter<C, ?>> queue = new ArrayDeque<>();
+    /** Signalled whenever a caller joins the queue (for {@link #awaitQueued}). */
+    private final Condition joined = lock.newCondition();
     /** Whether a leader is running a batch. Guarded by {@link #lock}. */
     private boolean leading;
     private boolean closed;
@@ -138,6 +140,7 @@ public final class GroupCommit<C> {
                 throw new IllegalStateException("Atlas is shutting down");
             }
             queue.addLast(me);
+            joined.signalAll();
             while (!me.done && (leading || queue.peekFirst() != me)) {
                 me.turn.awaitUninterruptibly();
             }
@@ -329,6 +332,26 @@ public final class GroupCommit<C> {
         lock.lock();
         try {
             return queue.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Waits until at least {@code n} callers are queued (not yet taken into a batch), at most {@code timeout}.
+     * Returns whether they are. For tests that build a batch of known content, and for diagnostics.
+     */
+    public boolean awaitQueued(int n, java.time.Duration timeout) throws InterruptedException {
+        long left = timeout.toNanos();
+        lock.lock();
+        try {
+            while (queue.size() < n) {
+                if (left <= 0) {
+                    return false;
+                }
+                left = joined.awaitNanos(left);
+            }
+            return true;
         } finally {
             lock.unlock();
         }

@@ -69,9 +69,8 @@ class GroupCommitPrefetchTest {
                     return name;
                 }, r -> { })));
             }
-            while (writes.queued() < keys.length) {
-                Thread.onSpinWait();
-            }
+            assertTrue(writes.awaitQueued(keys.length, java.time.Duration.ofSeconds(30)),
+                    "queued: " + writes.queued());
             release.countDown();
             assertEquals("lone", first.get(10, TimeUnit.SECONDS));
             for (Future<String> f : batch) {

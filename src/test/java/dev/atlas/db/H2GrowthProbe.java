@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Locale;
 import java.util.Map;
+import java.util.logging.Logger;
 import org.flywaydb.core.Flyway;
 
 /**
@@ -32,6 +33,12 @@ import org.flywaydb.core.Flyway;
  * which is emptied first.
  */
 public final class H2GrowthProbe {
+    private static final Logger LOG = Logger.getLogger(H2GrowthProbe.class.getName());
+
+    /** One line of the probe's report, through the logger (stderr with the JDK's default configuration). */
+    private static void report(String line) {
+        LOG.info(line);
+    }
 
     public static void main(String[] args) throws Exception {
         Map<String, String> opt = new java.util.HashMap<>();
@@ -47,14 +54,14 @@ public final class H2GrowthProbe {
         String url = opt.containsKey("url")
                 ? opt.get("url").replace("{dir}", dir.toString())
                 : Database.jdbcUrl(AtlasConfig.load(Map.of("ATLAS_DATA_DIR", dir.toString()), null));
-        System.out.println("url: " + url);
+        report("url: " + url);
 
         org.h2.jdbcx.JdbcDataSource ds = new org.h2.jdbcx.JdbcDataSource();
         ds.setURL(url);
         long hkInterval = Long.parseLong(opt.getOrDefault("hk-interval", String.valueOf(H2Housekeeping.INTERVAL_MS)));
         int hkBytes = Integer.parseInt(opt.getOrDefault("hk-bytes", String.valueOf(H2Housekeeping.REWRITE_BYTES)));
         boolean hk = Boolean.parseBoolean(opt.getOrDefault("housekeeping", "true"));
-        System.out.println("housekeeping: " + (hk ? "every " + hkInterval + " ms, " + hkBytes + " bytes" : "off"));
+        report("housekeeping: " + (hk ? "every " + hkInterval + " ms, " + hkBytes + " bytes" : "off"));
         try (Connection c = ds.getConnection();
              H2Housekeeping housekeeping = new H2Housekeeping(ds, hkInterval, hkBytes)) {
             Flyway.configure(H2GrowthProbe.class.getClassLoader())
@@ -63,12 +70,12 @@ public final class H2GrowthProbe {
                 housekeeping.start();
             }
             Result r = run(c, commits, report, seconds * 1000, dir.resolve("atlas.mv.db"), true);
-            System.out.printf(Locale.ROOT, "done: %d commits in %.1f s, file %.1f MB%n",
-                    r.commits, r.millis / 1000.0, r.fileBytes / 1e6);
+            report(String.format(Locale.ROOT, "done: %d commits in %.1f s, file %.1f MB",
+                    r.commits, r.millis / 1000.0, r.fileBytes / 1e6));
             printStoreInfo(c);
-            System.out.printf(Locale.ROOT, "bytes written per commit: %.1f KB%n", bytesWritten(c) / 1e3 / Math.max(1, r.commits));
+            report(String.format(Locale.ROOT, "bytes written per commit: %.1f KB", bytesWritten(c) / 1e3 / Math.max(1, r.commits)));
         }
-        System.out.printf(Locale.ROOT, "after close: file %.1f MB%n", Files.size(dir.resolve("atlas.mv.db")) / 1e6);
+        report(String.format(Locale.ROOT, "after close: file %.1f MB", Files.size(dir.resolve("atlas.mv.db")) / 1e6));
     }
 
     /** What a run did. */
@@ -134,8 +141,8 @@ public final class H2GrowthProbe {
                 }
                 if (print && done % report == 0) {
                     long t = System.nanoTime();
-                    System.out.printf(Locale.ROOT, "%7d commits  %6.1f s  file %7.1f MB  %6.0f commits/s%n",
-                            done, (t - start) / 1e9, Files.size(file) / 1e6, report / ((t - intervalStart) / 1e9));
+                    report(String.format(Locale.ROOT, "%7d commits  %6.1f s  file %7.1f MB  %6.0f commits/s",
+                            done, (t - start) / 1e9, Files.size(file) / 1e6, report / ((t - intervalStart) / 1e9)));
                     intervalStart = t;
                 }
             }
@@ -149,7 +156,7 @@ public final class H2GrowthProbe {
              ResultSet rs = st.executeQuery("SELECT SETTING_NAME, SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS"
                      + " WHERE SETTING_NAME LIKE 'info.%' OR SETTING_NAME IN ('WRITE_DELAY', 'RETENTION_TIME')")) {
             while (rs.next()) {
-                System.out.println("  " + rs.getString(1) + " = " + rs.getString(2));
+                report("  " + rs.getString(1) + " = " + rs.getString(2));
             }
         }
     }

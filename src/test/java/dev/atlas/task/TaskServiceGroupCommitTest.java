@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.atlas.config.AtlasConfig;
 import dev.atlas.db.Database;
@@ -361,13 +360,8 @@ class TaskServiceGroupCommitTest {
     }
 
     private void awaitQueued(int n) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (service.writes().queued() < n) {
-            if (System.nanoTime() > deadline) {
-                fail("only " + service.writes().queued() + " of " + n + " changes queued");
-            }
-            Thread.sleep(1);
-        }
+        assertTrue(service.writes().awaitQueued(n, java.time.Duration.ofSeconds(30)),
+                "only " + service.writes().queued() + " of " + n + " changes queued");
     }
 
     private void assertContiguousFromOne() {
