@@ -106,8 +106,8 @@ public class Database {
         // It also stops H2's background writer, the only thing that compacts the file, so H2Housekeeping
         // does that instead, and fsyncs, every 250 ms.
         // RETENTION_TIME=1000: H2 does not reuse a chunk's space until the retention time after it was
-        // written, even once it is dead (default 45 s, trusting the OS to have written back by then). At one chunk of ~30 KB per commit, 45 s is over
-        // 1 GB at 1,000 commits/s. 1 s is safe in H2's terms because H2Housekeeping fsyncs 4 times a second;
+        // written, even once it is dead (default 45 s, trusting the OS to have written back by then). At one
+        // chunk of ~30 KB per commit, 45 s is over 1 GB at 1,000 commits/s. 1 s is safe in H2's terms because H2Housekeeping fsyncs 4 times a second;
         // kill -9 durability never depended on it (the OS keeps what was written).
         // Measured (H2GrowthProbe, 50,000 commits at ~3,000 commits/s, docs/architecture.md "Persistence"):
         // 1,728 MB and 35 KB more per commit before; 268 MB, with space reused, after. The file is bounded

@@ -103,7 +103,10 @@ public final class SessionWriter {
         return closed;
     }
 
-    /** Sessions closed because their queue passed its bound, since start (all writers of this application). */
+    /**
+     * Sessions closed as slow consumers since start (all writers of this application): their queue passed its
+     * bound, or a send stayed in flight past the send timeout ({@link #closeIfStalled}).
+     */
     public static long slowConsumerCloses() {
         return SLOW_CONSUMER_CLOSES.sum();
     }

@@ -58,7 +58,7 @@ public class MetricsSetup {
                 .description("Open Engine.IO connections, joined to the Socket.IO namespace or not")
                 .strongReference(true).register(r);
         FunctionCounter.builder("atlas.push.slow.consumer.closes", this, self -> SessionWriter.slowConsumerCloses())
-                .description("Sessions closed because their queue passed its bound (1013)").register(r);
+                .description("Sessions closed as slow consumers (1013): queue past its bound, or a send stuck past the send timeout").register(r);
         dev.atlas.db.GroupCommit<?> writes = tasks.writes();
         FunctionCounter.builder("atlas.db.write.transactions", writes, w -> w.transactions())
                 .description("Write transactions run by group commit, one per batch of concurrent changes").register(r);

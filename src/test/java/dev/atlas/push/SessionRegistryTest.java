@@ -33,7 +33,8 @@ class SessionRegistryTest {
         assertEquals(1, SessionRegistry.senders(0, 3));
         assertEquals(2, SessionRegistry.senders(0, 4));
         assertEquals(SessionRegistry.MAX_AUTO_SENDERS, SessionRegistry.senders(0, 64));
-        assertThrows(ConfigException.class, () -> SessionRegistry.senders(-1, 2));
+        assertEquals("ATLAS_PUSH_SENDERS must be 0 (automatic) or more, got -1",
+                assertThrows(ConfigException.class, () -> registry("-1")).getMessage());
     }
 
     @Test

@@ -80,6 +80,13 @@ class TaskServiceGroupCommitTest {
     }
 
     @Test
+    void aBatchLimitBelowOneIsRefusedNamingTheSetting() {
+        dev.atlas.config.ConfigException e = assertThrows(dev.atlas.config.ConfigException.class,
+                () -> new TaskService(db, new EventLog(), new TaskRules("^0x[0-9a-fA-F]{40}$"), ev -> { }, 0));
+        assertEquals("ATLAS_DB_WRITE_BATCH_MAX must be at least 1, got 0", e.getMessage());
+    }
+
+    @Test
     void changesThatFailBeforeChangingAnythingFailAloneInTheSharedTransaction() throws Exception {
         TaskView a = service.create(new NewTask("a", null, null, null, null));
         TaskView b = service.create(new NewTask("b", null, WALLET, null, null));
