@@ -1,0 +1,379 @@
+package dev.atlas.it;
+
+import static dev.atlas.it.RawWebSocket.BINARY;
+import static dev.atlas.it.RawWebSocket.CLOSE;
+import static dev.atlas.it.RawWebSocket.CONTINUATION;
+import static dev.atlas.it.RawWebSocket.PING;
+import static dev.atlas.it.RawWebSocket.PONG;
+import static dev.atlas.it.RawWebSocket.TEXT;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * RFC 6455 on {@code /ws}, seen from a raw TCP socket ({@link RawWebSocket}): the handshake and its refusals,
+ * masking, fragmentation with control frames in between, ping/pong, the closing handshake and the close code
+ * of each protocol violation, the 64 KiB message limit, and that a connection dropped without a close frame
+ * leaves no session behind. Black-box: it holds whatever WebSocket implementation serves {@code /ws}.
+ *
+ * <p>After a violation the server sends one close frame with its code and ends the TCP connection;
+ * {@link RawWebSocket#awaitClose()} checks both and returns the code.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class WebSocketProtocolIT {
+    static final int LIMIT = 64 * 1024;
+    static final byte[] PING_MESSAGE = "{\"type\":\"ping\"}".getBytes(StandardCharsets.UTF_8);
+
+    AtlasProcess server;
+    Api admin;
+
+    @BeforeAll
+    void start() {
+        AtlasProcess.wipeData("wsproto");
+        server = new AtlasProcess("wsproto", Tokens.settings()).start();
+        admin = new Api(server::uri, Tokens.admin());
+    }
+
+    @AfterAll
+    void stop() {
+        if (server != null) {
+            server.stop();
+        }
+    }
+
+    private String ws() {
+        return "/ws?access_token=" + Tokens.admin();
+    }
+
+    /** An authenticated connection, upgraded (101 and Sec-WebSocket-Accept checked), hello not yet read. */
+    private RawWebSocket open() {
+        return RawWebSocket.open(server.port(), ws(), Map.of());
+    }
+
+    /** An authenticated connection whose {@code hello} has been read. */
+    private RawWebSocket ready() throws IOException {
+        RawWebSocket c = open();
+        try {
+            assertEquals("hello", json(c.nextText()).path("event").asText());
+        } catch (IOException | AssertionError | RuntimeException e) {
+            c.close();
+            throw e;
+        }
+        return c;
+    }
+
+    private static JsonNode json(String text) {
+        try {
+            return WsClient.JSON.readTree(text);
+        } catch (IOException e) {
+            throw new AssertionError("not JSON: " + text, e);
+        }
+    }
+
+    /** A JSON ping message of exactly {@code length} bytes: {"type":"ping","pad":"xxx…"}. */
+    private static byte[] pingOfLength(int length) {
+        String head = "{\"type\":\"ping\",\"pad\":\"";
+        String msg = head + "x".repeat(length - head.length() - 2) + "\"}";
+        byte[] b = msg.getBytes(StandardCharsets.UTF_8);
+        assertEquals(length, b.length);
+        return b;
+    }
+
+    // ---- 1, 2: the handshake ----
+
+    @Test
+    void handshakeAnswers101WithTheAcceptKeyAndNoExtensionEvenWhenDeflateIsOffered() throws IOException {
+        try (RawWebSocket c = RawWebSocket.open(server.port(), ws(),
+                Map.of("Sec-WebSocket-Extensions", "permessage-deflate; client_max_window_bits"))) {
+            RawWebSocket.HttpAnswer h = c.handshake();
+            assertEquals(101, h.status());
+            assertEquals("websocket", h.header("Upgrade").toLowerCase(Locale.ROOT));
+            assertTrue(Arrays.stream(h.header("Connection").split(","))
+                    .anyMatch(t -> t.trim().equalsIgnoreCase("upgrade")), "Connection: " + h.header("Connection"));
+            assertEquals(RawWebSocket.acceptFor(c.key()), h.header("Sec-WebSocket-Accept"));
+            assertNull(h.header("Sec-WebSocket-Extensions"), "no extension negotiated: " + h.headers());
+            c.sendClose(1000, "");
+            assertEquals(1000, c.awaitClose());
+        }
+    }
+
+    @Test
+    void handshakeWithoutSecWebSocketKeyIs400() {
+        Map<String, String> headers = RawWebSocket.upgradeHeaders(server.port(), "unused");
+        headers.remove("Sec-WebSocket-Key");
+        RawWebSocket.HttpAnswer a = RawWebSocket.request(server.port(), "GET", ws(), headers);
+        assertEquals(400, a.status(), a.statusLine());
+    }
+
+    @Test
+    void handshakeWithAnUnsupportedVersionIs426NamingVersion13() {
+        Map<String, String> headers = RawWebSocket.upgradeHeaders(server.port(), RawWebSocket.newKey());
+        headers.put("Sec-WebSocket-Version", "8");
+        RawWebSocket.HttpAnswer a = RawWebSocket.request(server.port(), "GET", ws(), headers);
+        assertEquals(426, a.status(), a.statusLine());
+        String versions = a.header("Sec-WebSocket-Version");
+        assertTrue(versions != null && Arrays.stream(versions.split(",")).anyMatch(v -> v.trim().equals("13")),
+                "Sec-WebSocket-Version names 13 (RFC 6455 4.4): " + a.headers());
+    }
+
+    @Test
+    void aPlainGetWithoutUpgradeIs400ProblemJson() {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Host", "127.0.0.1:" + server.port());
+        headers.put("Connection", "close");
+        RawWebSocket.HttpAnswer a = RawWebSocket.request(server.port(), "GET", ws(), headers);
+        assertEquals(400, a.status(), a.statusLine());
+        assertTrue(a.header("Content-Type").startsWith("application/problem+json"), a.header("Content-Type"));
+        assertEquals(400, json(a.bodyText()).path("status").asInt(), a.bodyText());
+    }
+
+    // ---- 3-6: messages and control frames ----
+
+    @Test
+    void theFirstServerFrameIsAnUnmaskedFinTextFrameWithHello() throws IOException {
+        try (RawWebSocket c = open()) {
+            RawWebSocket.Frame f = c.readFrame(); // readFrame fails on a masked frame
+            assertFalse(f.masked());
+            assertTrue(f.fin(), f.toString());
+            assertEquals(0, f.rsv(), f.toString());
+            assertEquals(TEXT, f.opcode(), f.toString());
+            assertEquals("hello", json(f.text()).path("event").asText());
+        }
+    }
+
+    @Test
+    void aMaskedTextPingIsAnsweredWithAPongEvent() throws IOException {
+        try (RawWebSocket c = ready()) {
+            c.send(true, TEXT, PING_MESSAGE);
+            assertEquals("pong", json(c.nextText()).path("event").asText());
+        }
+    }
+
+    @Test
+    void aFragmentedMessageWithAControlPingBetweenFragmentsGetsBothPongs() throws IOException {
+        try (RawWebSocket c = ready()) {
+            c.send(false, TEXT, "{\"typ".getBytes(StandardCharsets.UTF_8));
+            c.send(true, PING, "abc".getBytes(StandardCharsets.UTF_8));
+            c.send(false, CONTINUATION, "e\":\"pi".getBytes(StandardCharsets.UTF_8));
+            c.send(true, CONTINUATION, "ng\"}".getBytes(StandardCharsets.UTF_8));
+            RawWebSocket.Frame controlPong = null;
+            JsonNode pongEvent = null;
+            for (int i = 0; i < 10 && (controlPong == null || pongEvent == null); i++) {
+                RawWebSocket.Frame f = c.next();
+                if (f.opcode() == PONG && controlPong == null) {
+                    controlPong = f;
+                } else if (f.opcode() == TEXT && f.fin() && pongEvent == null) {
+                    pongEvent = json(f.text());
+                } else {
+                    throw new AssertionError("unexpected frame " + f + " (control pong so far: " + controlPong
+                            + ", pong event so far: " + pongEvent + ")");
+                }
+            }
+            assertTrue(controlPong != null, "a PONG control frame answers the ping sent between fragments");
+            assertTrue(controlPong.fin());
+            assertEquals("abc", controlPong.text());
+            assertTrue(pongEvent != null, "the fragmented ping message is answered with a pong event");
+            assertEquals("pong", pongEvent.path("event").asText());
+        }
+    }
+
+    @Test
+    void aPingWithA125BytePayloadIsEchoedExactlyInThePong() throws IOException {
+        try (RawWebSocket c = ready()) {
+            byte[] payload = new byte[125];
+            ThreadLocalRandom.current().nextBytes(payload);
+            c.send(true, PING, payload);
+            RawWebSocket.Frame f = c.next();
+            assertEquals(PONG, f.opcode(), f.toString());
+            assertTrue(f.fin());
+            assertArrayEquals(payload, f.payload());
+        }
+    }
+
+    // ---- 7: the closing handshake ----
+
+    @Test
+    void aClientClose1000IsAnsweredWith1000AndTheServerEndsTheConnection() throws IOException {
+        try (RawWebSocket c = ready()) {
+            c.sendClose(1000, "bye");
+            assertEquals(1000, c.awaitClose());
+        }
+    }
+
+    // ---- 8-11: violations and the codes they close with ----
+
+    @Test
+    void anUnmaskedClientFrameCloses1002() throws IOException {
+        try (RawWebSocket c = ready()) {
+            c.send(true, 0, TEXT, PING_MESSAGE, false);
+            assertEquals(1002, c.awaitClose());
+        }
+    }
+
+    @Test
+    void rsv1WithoutANegotiatedExtensionCloses1002() throws IOException {
+        try (RawWebSocket c = ready()) {
+            c.send(true, 4, TEXT, PING_MESSAGE, true);
+            assertEquals(1002, c.awaitClose());
+        }
+    }
+
+    @Test
+    void reservedOpcode3Closes1002() throws IOException {
+        try (RawWebSocket c = ready()) {
+            c.send(true, 3, PING_MESSAGE);
+            assertEquals(1002, c.awaitClose());
+        }
+    }
+
+    @Test
+    void aPingWithA126BytePayloadCloses1002() throws IOException {
+        try (RawWebSocket c = ready()) {
+            c.send(true, PING, new byte[126]); // 16-bit extended length: control frames allow at most 125
+            assertEquals(1002, c.awaitClose());
+        }
+    }
+
+    @Test
+    void aContinuationWithoutAStartedMessageCloses1002() throws IOException {
+        try (RawWebSocket c = ready()) {
+            c.send(true, CONTINUATION, PING_MESSAGE);
+            assertEquals(1002, c.awaitClose());
+        }
+    }
+
+    /** /ws takes text only (RFC 6455 7.4.1: 1003). Tomcat's jakarta.websocket drops the frame silently instead. */
+    @Test
+    void aBinaryFrameCloses1003() throws IOException {
+        try (RawWebSocket c = ready()) {
+            c.send(true, BINARY, PING_MESSAGE);
+            assertEquals(1003, c.awaitClose());
+        }
+    }
+
+    @Test
+    void aTextMessageOfInvalidUtf8Closes1007() throws IOException {
+        try (RawWebSocket c = ready()) {
+            c.send(true, TEXT, new byte[] {(byte) 0xC3, (byte) 0x28});
+            assertEquals(1007, c.awaitClose());
+        }
+    }
+
+    // ---- 12: the 64 KiB message limit ----
+
+    @Test
+    void aSingleFrameTextMessageOf64KiBPlusOneCloses1009() throws IOException {
+        try (RawWebSocket c = ready()) {
+            c.send(true, TEXT, pingOfLength(LIMIT + 1)); // 64-bit length
+            assertEquals(1009, c.awaitClose());
+        }
+    }
+
+    @Test
+    void theLimitHoldsAcrossFragments() throws IOException {
+        try (RawWebSocket c = ready()) {
+            byte[] whole = pingOfLength(80 * 1024);
+            c.send(false, TEXT, Arrays.copyOfRange(whole, 0, 40 * 1024)); // 16-bit length each
+            c.send(true, CONTINUATION, Arrays.copyOfRange(whole, 40 * 1024, 80 * 1024));
+            assertEquals(1009, c.awaitClose());
+        }
+    }
+
+    @Test
+    void aTextMessageOfExactly64KiBIsAnsweredWithPong() throws IOException {
+        try (RawWebSocket c = ready()) {
+            c.send(true, TEXT, pingOfLength(LIMIT));
+            assertEquals("pong", json(c.nextText()).path("event").asText());
+        }
+    }
+
+    // ---- 13: a connection dropped without a close frame ----
+
+    @Test
+    void aConnectionEndedWithAFinAndNoCloseFrameLeavesNoSession() throws IOException {
+        droppedConnectionLeavesNoSession(false);
+    }
+
+    @Test
+    void aConnectionResetWithNoCloseFrameLeavesNoSession() throws IOException {
+        droppedConnectionLeavesNoSession(true);
+    }
+
+    private void droppedConnectionLeavesNoSession(boolean reset) throws IOException {
+        // every other test ends its connections: wait until the server has let go of them all
+        awaitSessions(0);
+        RawWebSocket c = ready();
+        try {
+            awaitSessions(1);
+            c.abort(reset);
+        } finally {
+            c.close();
+        }
+        awaitSessions(0);
+    }
+
+    private int sessions() {
+        Api.Reply r = admin.get("/api/diagnostics");
+        assertEquals(200, r.status(), r.body());
+        return r.json().path("sessions").asInt();
+    }
+
+    private void awaitSessions(int expected) {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        int now = -1;
+        while (System.nanoTime() < deadline) {
+            now = sessions();
+            if (now == expected) {
+                return;
+            }
+            AtlasProcess.pause(50);
+        }
+        assertEquals(expected, now, "open sessions after 10 s");
+    }
+
+    // ---- 14: what a client's close frame may carry ----
+
+    @Test
+    void aClientCloseWithA1BytePayloadCloses1002() throws IOException {
+        try (RawWebSocket c = ready()) {
+            c.send(true, CLOSE, new byte[] {0x03});
+            assertEquals(1002, c.awaitClose());
+        }
+    }
+
+    @Test
+    void aClientCloseWithCode1005Closes1002() throws IOException {
+        try (RawWebSocket c = ready()) {
+            c.sendClose(1005, "");
+            assertEquals(1002, c.awaitClose());
+        }
+    }
+
+    @Test
+    void aClientCloseWithCode999Closes1002() throws IOException {
+        try (RawWebSocket c = ready()) {
+            c.sendClose(999, "");
+            int code = c.awaitClose();
+            assertNotEquals(999, code);
+            assertEquals(1002, code);
+        }
+    }
+}
