@@ -8,15 +8,11 @@ import dev.atlas.security.ClientIp;
 import dev.atlas.security.ConnectionLimiter;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.inject.spi.CDI;
 import jakarta.inject.Inject;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
- * What a WebSocket endpoint needs from the application, in one application-scoped bean: the dispatcher,
- * the limits, and an executor for closes. Endpoints look it up with {@link #lookup()} because injection
- * into {@code @ServerEndpoint} instances does not happen under Weld servlet + Tomcat.
+ * What the push endpoints ({@code /ws}, {@code /socket.io/}) need from the application, in one
+ * application-scoped bean: the dispatcher, the limits, the timers and the WebSocket connections of {@code /ws}.
  */
 @ApplicationScoped
 public class PushHub {
@@ -32,13 +28,17 @@ public class PushHub {
     @Inject
     Metrics metrics;
 
-    private final ExecutorService closer = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "atlas-push-closer");
-        t.setDaemon(true);
-        return t;
-    });
     private final java.util.concurrent.ScheduledThreadPoolExecutor timers = timers();
     private ConnectionLimiter connections;
+    private dev.atlas.push.websocket.WebSocketGroup webSockets;
+
+    /**
+     * How long a closing WebSocket waits for the client's close frame — or, when the client stopped reading, for
+     * room to write its own — before the socket is cut.
+     */
+    public static final java.time.Duration CLOSE_TIMEOUT = java.time.Duration.ofSeconds(5);
+    /** How long a shutdown waits for clients to answer the close frames (1001) it sends. */
+    public static final java.time.Duration SHUTDOWN_WAIT = java.time.Duration.ofSeconds(2);
     private ClientIp clientIp;
 
     private static java.util.concurrent.ScheduledThreadPoolExecutor timers() {
@@ -57,6 +57,7 @@ public class PushHub {
     void init() {
         connections = new ConnectionLimiter(config.getInt(Setting.MAX_CONNECTIONS_PER_IP));
         clientIp = new ClientIp(config.get(Setting.TRUSTED_PROXIES));
+        webSockets = new dev.atlas.push.websocket.WebSocketGroup(maxMessageBytes(), CLOSE_TIMEOUT, timers);
         long sendTimeoutNanos = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(config.getLong(Setting.WS_SEND_TIMEOUT_MS));
         long sweep = Math.max(100, Math.min(1000, config.getLong(Setting.WS_SEND_TIMEOUT_MS) / 4));
         timers.scheduleWithFixedDelay(() -> closeStalled(sendTimeoutNanos), sweep, sweep,
@@ -110,10 +111,6 @@ public class PushHub {
         return config.getInt(Setting.WS_MAX_MESSAGES_PER_MINUTE);
     }
 
-    public static PushHub lookup() {
-        return CDI.current().select(PushHub.class).get();
-    }
-
     public SessionWriter newWriter(Transport transport) {
         return new SessionWriter(transport, config.getInt(Setting.WS_QUEUE_MAX_MESSAGES),
                 config.getLong(Setting.WS_QUEUE_MAX_BYTES), metrics::eventSent);
@@ -124,8 +121,9 @@ public class PushHub {
         return metrics;
     }
 
-    WebSocketTransport transportFor(jakarta.websocket.Session session) {
-        return new WebSocketTransport(session, closer);
+    /** The WebSocket connections of {@code /ws}. */
+    public dev.atlas.push.websocket.WebSocketGroup webSockets() {
+        return webSockets;
     }
 
     public int maxMessageBytes() {
@@ -140,22 +138,17 @@ public class PushHub {
         return registry;
     }
 
-    /** Runs a close off the caller's thread (Tomcat writes close frames synchronously). */
-    public void closeLater(Runnable close) {
-        try {
-            closer.execute(close);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            close.run(); // shutting down: the executor is gone, close here
-        }
-    }
-
     public AtlasConfig config() {
         return config;
     }
 
     @PreDestroy
     void stop() {
+        try {
+            webSockets.closeAll(CloseCodes.GOING_AWAY, "server shutting down", SHUTDOWN_WAIT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         timers.shutdownNow();
-        closer.shutdown();
     }
 }

@@ -5,15 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.atlas.security.AuthenticationException;
 import dev.atlas.security.Principal;
 import dev.atlas.event.WireTime;
-import jakarta.websocket.CloseReason;
-import jakarta.websocket.Endpoint;
-import jakarta.websocket.EndpointConfig;
-import jakarta.websocket.MessageHandler;
-import jakarta.websocket.Session;
+import dev.atlas.push.websocket.WebSocketConnection;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.logging.Logger;
 
@@ -32,20 +27,17 @@ import java.util.logging.Logger;
  * <p>The server pings every {@code ATLAS_WS_PING_INTERVAL_SECONDS}; a session whose pong does not come back
  * before the next round is closed (1001, "ping timeout").
  *
- * <p>One instance per connection; the container calls it from one thread at a time. Messages arrive in
- * parts so that Tomcat's per-session buffer stays small; the parts are joined here.
+ * <p>One instance per connection, created by {@link WsServlet} with what the handshake established; the
+ * connection calls it from one thread at a time.
  */
-public class WsEndpoint extends Endpoint {
-    static final String HUB = "atlas.push.hub";
-    static final String PRINCIPAL = "atlas.push.principal";
-    static final String CLIENT_IP = "atlas.push.clientIp";
+final class WsEndpoint implements WebSocketConnection.Listener {
     private static final Logger LOG = Logger.getLogger(WsEndpoint.class.getName());
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private PushHub hub;
-    private Session session;
+    private final PushHub hub;
+    private final Principal handshakePrincipal;
+    private WebSocketConnection session;
     private PushSession push;
-    private MessageAssembler assembler;
     private String clientIp;
     private Long resumeAfter;
     private boolean registered;
@@ -55,19 +47,25 @@ public class WsEndpoint extends Endpoint {
     private volatile long lastPong;
     private int messagesInWindow;
 
+    /**
+     * @param clientIp    the client's IP, which holds a connection slot until the session ends
+     * @param principal   who the handshake's token authenticated, or null (authentication in-band)
+     * @param resumeAfter the handshake's {@code lastEventId}, or null
+     */
+    WsEndpoint(PushHub hub, String clientIp, Principal principal, Long resumeAfter) {
+        this.hub = hub;
+        this.clientIp = clientIp;
+        this.handshakePrincipal = principal;
+        this.resumeAfter = resumeAfter;
+    }
+
     @Override
-    public void onOpen(Session session, EndpointConfig config) {
-        this.session = session;
-        hub = (PushHub) config.getUserProperties().get(HUB);
-        clientIp = (String) config.getUserProperties().get(CLIENT_IP);
-        Principal principal = (Principal) config.getUserProperties().get(PRINCIPAL);
-        push = new PushSession(session.getId(), "ws", JsonWire.INSTANCE, hub.newWriter(hub.transportFor(session)));
-        assembler = new MessageAssembler(hub.maxMessageBytes());
-        resumeAfter = ResumeIds.parse(first(session, "lastEventId"));
-        session.addMessageHandler(String.class, (MessageHandler.Partial<String>) this::part);
-        session.addMessageHandler(jakarta.websocket.PongMessage.class, pong -> lastPong = System.nanoTime());
+    public void onOpen(WebSocketConnection connection) {
+        this.session = connection;
+        Principal principal = handshakePrincipal;
+        push = new PushSession(session.id(), "ws", JsonWire.INSTANCE, hub.newWriter(new WebSocketTransport(session)));
         hub.heartbeat(this, true);
-        LOG.info(() -> "Connected /ws session " + session.getId() + " from " + clientIp
+        LOG.info(() -> "Connected /ws session " + session.id() + " from " + clientIp
                 + (principal == null ? " (not authenticated yet)" : " as " + describe(principal)));
         if (principal != null) {
             authenticated(principal);
@@ -85,7 +83,7 @@ public class WsEndpoint extends Endpoint {
         }
         if (!p.expiresAt().equals(Instant.MAX)) {
             deadline = hub.schedule(() -> {
-                LOG.info(() -> "Token expired on /ws session " + session.getId());
+                LOG.info(() -> "Token expired on /ws session " + session.id());
                 push.writer().close(CloseCodes.POLICY_VIOLATION, "token expired");
             }, Duration.between(Instant.now(), p.expiresAt()));
         }
@@ -98,8 +96,7 @@ public class WsEndpoint extends Endpoint {
     /**
      * One round of the server's heartbeat, from the push timer: a session that did not answer the previous
      * ping is gone (a phone that lost its network sends no FIN) and is closed; an idle one is pinged. A
-     * session with data in flight is skipped: its send timeout watches it. The ping is written on the close
-     * executor, because Tomcat writes control frames synchronously.
+     * session with data in flight is skipped: its send timeout watches it.
      */
     void heartbeat() {
         if (lastPing != 0 && lastPong - lastPing < 0) {
@@ -110,27 +107,23 @@ public class WsEndpoint extends Endpoint {
             return;
         }
         lastPing = System.nanoTime();
-        hub.closeLater(() -> {
-            try {
-                session.getAsyncRemote().sendPing(java.nio.ByteBuffer.allocate(0));
-            } catch (IOException | RuntimeException e) {
-                push.writer().close(CloseCodes.GOING_AWAY, "ping failed");
-            }
-        });
+        session.ping();
     }
 
-    private void part(String part, boolean last) {
-        String text = assembler.add(part, last);
-        if (assembler.tooBig()) {
-            push.writer().close(CloseCodes.TOO_BIG, "message larger than " + assembler.maxBytes() + " bytes");
-        } else if (text != null) {
-            if (tooManyMessages()) {
-                push.writer().close(CloseCodes.POLICY_VIOLATION, "more than " + hub.maxMessagesPerMinute()
-                        + " messages in a minute");
-                return;
-            }
-            handle(text);
+    @Override
+    public void onPong(WebSocketConnection connection) {
+        lastPong = System.nanoTime();
+    }
+
+    /** A whole client message (the connection enforces the size limit: 1009). */
+    @Override
+    public void onText(WebSocketConnection connection, String text) {
+        if (tooManyMessages()) {
+            push.writer().close(CloseCodes.POLICY_VIOLATION, "more than " + hub.maxMessagesPerMinute()
+                    + " messages in a minute");
+            return;
         }
+        handle(text);
     }
 
     private boolean tooManyMessages() {
@@ -177,7 +170,7 @@ public class WsEndpoint extends Endpoint {
         try {
             p = hub.authenticator().verify(token);
         } catch (AuthenticationException e) {
-            LOG.info(() -> "Authentication failed on /ws session " + session.getId() + " from " + clientIp + ": " + e.getMessage());
+            LOG.info(() -> "Authentication failed on /ws session " + session.id() + " from " + clientIp + ": " + e.getMessage());
             hub.metrics().authFailure("ws", e.reason());
             reply(Envelope.error("authentication failed: " + e.getMessage(), Instant.now()));
             push.writer().close(CloseCodes.POLICY_VIOLATION, "authentication failed");
@@ -203,11 +196,6 @@ public class WsEndpoint extends Endpoint {
         push.writer().offer(text);
     }
 
-    private static String first(Session session, String name) {
-        List<String> values = session.getRequestParameterMap().get(name);
-        return values == null || values.isEmpty() ? null : values.get(0);
-    }
-
     private static String truncate(String s) {
         return s.length() <= 64 ? s : s.substring(0, 64) + "…";
     }
@@ -218,14 +206,8 @@ public class WsEndpoint extends Endpoint {
     }
 
     @Override
-    public void onClose(Session session, CloseReason reason) {
-        end(reason.getCloseCode().getCode());
-    }
-
-    @Override
-    public void onError(Session session, Throwable t) {
-        LOG.fine(() -> "WebSocket error on session " + session.getId() + ": " + t);
-        end(CloseReason.CloseCodes.CLOSED_ABNORMALLY.getCode());
+    public void onClose(WebSocketConnection connection, int code) {
+        end(code);
     }
 
     private synchronized void end(int code) {
@@ -241,6 +223,6 @@ public class WsEndpoint extends Endpoint {
         hub.connections().release(clientIp);
         String ip = clientIp;
         clientIp = null;
-        LOG.info(() -> "Disconnected /ws session " + session.getId() + " from " + ip + " with close code " + code);
+        LOG.info(() -> "Disconnected /ws session " + session.id() + " from " + ip + " with close code " + code);
     }
 }

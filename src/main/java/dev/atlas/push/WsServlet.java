@@ -1,5 +1,6 @@
 package dev.atlas.push;
 
+import dev.atlas.push.websocket.WebSocketHandshake;
 import dev.atlas.security.AuthenticationException;
 import dev.atlas.security.BearerToken;
 import dev.atlas.security.Principal;
@@ -8,12 +9,8 @@ import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import jakarta.websocket.DeploymentException;
-import jakarta.websocket.server.ServerContainer;
-import jakarta.websocket.server.ServerEndpointConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 import java.util.logging.Logger;
 
 /**
@@ -31,8 +28,11 @@ public class WsServlet extends HttpServlet {
 
     @Override
     protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        if (!"websocket".equalsIgnoreCase(req.getHeader("Upgrade"))) {
-            refuse(resp, 400, "bad-request", "Bad Request", "This is a WebSocket endpoint: connect with ws:// or wss://.");
+        WebSocketHandshake.Refusal refusal = WebSocketHandshake.check(req);
+        if (refusal != null) {
+            WebSocketHandshake.refuseHeaders(refusal, resp);
+            refuse(resp, refusal.status(), refusal.status() == 426 ? "upgrade-required" : "bad-request",
+                    refusal.status() == 426 ? "Upgrade Required" : "Bad Request", refusal.detail());
             return;
         }
         String ip = hub.clientIp(req);
@@ -44,19 +44,12 @@ public class WsServlet extends HttpServlet {
             }
             return;
         }
-        ServerContainer container = (ServerContainer) getServletContext().getAttribute(ServerContainer.class.getName());
-        ServerEndpointConfig config = ServerEndpointConfig.Builder.create(WsEndpoint.class, "/ws")
-                .configurator(NoCompression.INSTANCE).build();
-        config.getUserProperties().put(WsEndpoint.HUB, hub);
-        config.getUserProperties().put(WsEndpoint.CLIENT_IP, ip);
-        if (outcome.principal() != null) {
-            config.getUserProperties().put(WsEndpoint.PRINCIPAL, outcome.principal());
-        }
         try {
-            container.upgradeHttpToWebSocket(req, resp, config, Map.of());
-        } catch (DeploymentException | RuntimeException e) {
+            WebSocketHandshake.upgrade(req, resp, hub.webSockets(),
+                    new WsEndpoint(hub, ip, outcome.principal(), ResumeIds.parse(req.getParameter("lastEventId"))));
+        } catch (IOException | RuntimeException e) {
             hub.connections().release(ip);
-            throw new IOException("WebSocket upgrade failed", e);
+            throw e;
         }
     }
 

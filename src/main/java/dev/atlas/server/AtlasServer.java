@@ -30,15 +30,6 @@ public final class AtlasServer {
     static final String TOKENS_ATTRIBUTE = "atlas.startupTokens";
     /** How long a stopping server waits for in-flight requests. */
     private static final long UNLOAD_DELAY_MS = 10_000;
-    /**
-     * Tomcat allocates three buffers of this size for every WebSocket session (frame input, output, and the
-     * UTF-8 encoding of an outgoing text message), 8 KiB each by default: 24 KiB per idle connection. Atlas reads
-     * client messages in parts (push.MessageAssembler) and sends envelopes of a few hundred bytes, so 1 KiB is
-     * enough: a larger outgoing message is sent as several frames of one message. Measured in docs/benchmarks.md.
-     * Stock Tomcat: the same system property in conf/tomcat/setenv.sh.
-     */
-    static final String WS_BUFFER_PROPERTY = "org.apache.tomcat.websocket.DEFAULT_BUFFER_SIZE";
-    static final int WS_BUFFER_BYTES = 1024;
     /** The connector's per-connection socket buffers (socket.appReadBufSize, socket.appWriteBufSize). */
     static final int SOCKET_BUFFER_BYTES = 1024;
 
@@ -103,15 +94,8 @@ public final class AtlasServer {
         return tomcat;
     }
 
-    /**
-     * The HTTP connector, sized for many long-lived WebSockets. Also sets Tomcat's WebSocket buffer size
-     * ({@value #WS_BUFFER_PROPERTY}) unless the JVM was started with it: it must be set before Tomcat's
-     * WebSocket classes load.
-     */
+    /** The HTTP connector, sized for many long-lived WebSockets. */
     static Connector connector(AtlasConfig config) {
-        if (System.getProperty(WS_BUFFER_PROPERTY) == null) {
-            System.setProperty(WS_BUFFER_PROPERTY, String.valueOf(WS_BUFFER_BYTES));
-        }
         Connector connector = new Connector("HTTP/1.1");
         connector.setPort(config.getInt(Setting.PORT));
         connector.setProperty("address", bindAddress(config));

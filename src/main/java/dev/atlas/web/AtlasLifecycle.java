@@ -47,7 +47,6 @@ public class AtlasLifecycle {
 
     void onStart(@Observes @Initialized(ApplicationScoped.class) ServletContext ctx) {
         authenticator.configure("true".equals(ctx.getInitParameter(EMBEDDED_PARAM)));
-        dev.atlas.push.WebSocketBuffers.apply(ctx);
         housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "atlas-housekeeping");
             t.setDaemon(true);

@@ -23,7 +23,8 @@ final class RecordingTransport implements Transport {
     private RuntimeException throwOnSend;
 
     @Override
-    public void send(String text, Consumer<Throwable> done) {
+    public void send(Frame frame, Consumer<Throwable> done) {
+        String text = frame.text();
         boolean completeNow;
         RuntimeException toThrow;
         synchronized (this) {

@@ -224,8 +224,8 @@ class SessionWriterTest {
             final List<String> sent = new ArrayList<>();
 
             @Override
-            public void send(String text, Consumer<Throwable> done) {
-                sent.add(text);
+            public void send(Frame frame, Consumer<Throwable> done) {
+                sent.add(frame.text());
                 done.accept(new IOException("inline failure"));
             }
 
@@ -311,10 +311,10 @@ class SessionWriterTest {
         }
 
         @Override
-        public void send(String text, Consumer<Throwable> done) {
+        public void send(Frame frame, Consumer<Throwable> done) {
             maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
             completer.execute(() -> {
-                delivered.add(text);
+                delivered.add(frame.text());
                 inFlight.decrementAndGet();
                 allDelivered.countDown();
                 done.accept(null);

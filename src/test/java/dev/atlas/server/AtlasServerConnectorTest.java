@@ -29,6 +29,5 @@ class AtlasServerConnectorTest {
         Connector c = AtlasServer.connector(AtlasConfig.load(Map.of(), null));
         assertEquals("1024", String.valueOf(c.getProperty("socket.appReadBufSize")));
         assertEquals("1024", String.valueOf(c.getProperty("socket.appWriteBufSize")));
-        assertEquals("1024", System.getProperty(AtlasServer.WS_BUFFER_PROPERTY));
     }
 }

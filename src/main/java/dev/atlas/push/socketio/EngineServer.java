@@ -7,7 +7,8 @@ import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.websocket.Session;
+import dev.atlas.push.websocket.WebSocketConnection;
+import dev.atlas.push.websocket.WebSocketGroup;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -32,6 +33,7 @@ public class EngineServer {
     private EngineSettings settings;
     private ScheduledExecutorService scheduler;
     private ExecutorService io;
+    private WebSocketGroup webSockets;
 
     @PostConstruct
     void start() {
@@ -40,12 +42,18 @@ public class EngineServer {
         timers.setRemoveOnCancelPolicy(true); // a pong cancels its deadline: do not keep 10k dead tasks
         scheduler = timers;
         io = Executors.newCachedThreadPool(daemon("atlas-engineio-io"));
+        webSockets = new WebSocketGroup(settings.maxMessageBytes(), PushHub.CLOSE_TIMEOUT, timers);
     }
 
     @PreDestroy
     void stop() {
         for (EngineSession s : sessions.values()) {
             s.terminate("server shutting down", CloseCodes.GOING_AWAY);
+        }
+        try {
+            webSockets.closeAll(CloseCodes.GOING_AWAY, "server shutting down", PushHub.SHUTDOWN_WAIT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         scheduler.shutdownNow();
         io.shutdown();
@@ -59,7 +67,7 @@ public class EngineServer {
     }
 
     /** A new session that starts (and stays) on a WebSocket; its handshake is sent at once. */
-    EngineSession openWebSocket(Session ws, Principal principal, String clientIp) {
+    EngineSession openWebSocket(WebSocketConnection ws, Principal principal, String clientIp) {
         EngineSession s = new EngineSession(this, ws, principal, clientIp);
         sessions.put(s.sid(), s);
         s.open(settings.handshake(s.sid(), false));
@@ -77,6 +85,11 @@ public class EngineServer {
     /** Open Engine.IO sessions (connected to the namespace or not). */
     public int size() {
         return sessions.size();
+    }
+
+    /** The WebSocket connections of {@code /socket.io/}. */
+    WebSocketGroup webSockets() {
+        return webSockets;
     }
 
     EngineSettings settings() {

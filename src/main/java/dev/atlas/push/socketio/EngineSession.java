@@ -5,16 +5,16 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.atlas.push.CloseCodes;
+import dev.atlas.push.Frame;
 import dev.atlas.push.PushSession;
 import dev.atlas.push.ResumeIds;
 import dev.atlas.push.SessionWriter;
 import dev.atlas.push.Transport;
 import dev.atlas.push.Utf8;
+import dev.atlas.push.websocket.WebSocketConnection;
 import dev.atlas.security.AuthenticationException;
 import dev.atlas.security.Principal;
 import jakarta.servlet.AsyncContext;
-import jakarta.websocket.CloseReason;
-import jakarta.websocket.Session;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -52,8 +52,8 @@ final class EngineSession implements Transport {
     private AsyncContext pendingGet;
     private boolean postInFlight;
 
-    private Session ws;
-    private Session probing;
+    private WebSocketConnection ws;
+    private WebSocketConnection probing;
     private final ArrayDeque<PendingSend> backlog = new ArrayDeque<>();
 
     private ScheduledFuture<?> nextPing;
@@ -66,10 +66,10 @@ final class EngineSession implements Transport {
     private boolean socketRegistered;
     private ScheduledFuture<?> authDeadline;
 
-    private record PendingSend(String text, Consumer<Throwable> done) {
+    private record PendingSend(Frame frame, Consumer<Throwable> done) {
     }
 
-    EngineSession(EngineServer server, Session websocketOrNull, Principal principal, String clientIp) {
+    EngineSession(EngineServer server, WebSocketConnection websocketOrNull, Principal principal, String clientIp) {
         this.server = server;
         this.connectionPrincipal = principal;
         this.clientIp = clientIp;
@@ -99,9 +99,9 @@ final class EngineSession implements Transport {
     // ---- Transport (called by the writer, one send at a time) ----
 
     @Override
-    public void send(String text, Consumer<Throwable> done) {
+    public void send(Frame frame, Consumer<Throwable> done) {
         AsyncContext flushTo = null;
-        Session sendOn = null;
+        WebSocketConnection sendOn = null;
         boolean overflow = false;
         synchronized (this) {
             switch (mode) {
@@ -110,13 +110,13 @@ final class EngineSession implements Transport {
                     return;
                 }
                 case UPGRADING -> {
-                    backlog.add(new PendingSend(text, done));
+                    backlog.add(new PendingSend(frame, done));
                     return;
                 }
                 case WEBSOCKET -> sendOn = ws;
                 case POLLING -> {
-                    outbox.add(text);
-                    outboxBytes += Utf8.length(text);
+                    outbox.add(frame.text());
+                    outboxBytes += frame.bytes();
                     overflow = outbox.size() > server.settings().maxQueuedMessages()
                             || outboxBytes > server.settings().maxQueuedBytes();
                     if (!overflow && pendingGet != null) {
@@ -127,7 +127,7 @@ final class EngineSession implements Transport {
             }
         }
         if (sendOn != null) {
-            sendOn.getAsyncRemote().sendText(text, r -> done.accept(r.isOK() ? null : r.getException()));
+            sendOn.send(frame.websocket(), done);
             return;
         }
         done.accept(null);
@@ -265,7 +265,7 @@ final class EngineSession implements Transport {
     // ---- WebSocket ----
 
     /** A WebSocket opened with this session's sid: the client probes it before upgrading. */
-    void beginProbe(Session candidate) {
+    void beginProbe(WebSocketConnection candidate) {
         boolean refuse;
         synchronized (this) {
             refuse = mode != Mode.POLLING || probing != null;
@@ -279,7 +279,7 @@ final class EngineSession implements Transport {
     }
 
     /** A whole text message from one of this session's WebSockets. */
-    void onWebSocketMessage(Session from, String text) {
+    void onWebSocketMessage(WebSocketConnection from, String text) {
         EnginePacket p;
         try {
             p = EnginePacket.decode(text);
@@ -298,19 +298,14 @@ final class EngineSession implements Transport {
         }
     }
 
-    private synchronized Session currentProbe() {
+    private synchronized WebSocketConnection currentProbe() {
         return probing;
     }
 
-    private void onProbePacket(Session candidate, EnginePacket p) {
+    private void onProbePacket(WebSocketConnection candidate, EnginePacket p) {
         if (p.type() == EnginePacket.Type.PING && p.isProbe()) {
-            try {
-                // nothing else writes on the candidate socket yet: a direct send is safe
-                candidate.getBasicRemote().sendText(EnginePacket.of(EnginePacket.Type.PONG).encode() + EnginePacket.PROBE);
-            } catch (IOException e) {
-                closeSocket(candidate, CloseCodes.INTERNAL_ERROR, "probe failed");
-                return;
-            }
+            // nothing else writes on the candidate socket yet: a direct send is safe
+            candidate.send(Frame.of(EnginePacket.of(EnginePacket.Type.PONG).encode() + EnginePacket.PROBE).websocket(), null);
             AsyncContext get;
             synchronized (this) {
                 get = pendingGet;
@@ -333,7 +328,7 @@ final class EngineSession implements Transport {
     }
 
     /** Switches to the WebSocket: frames still waiting for a poll go first, in order, then new ones. */
-    private void completeUpgrade(Session candidate) {
+    private void completeUpgrade(WebSocketConnection candidate) {
         List<String> waiting;
         AsyncContext get;
         synchronized (this) {
@@ -359,8 +354,8 @@ final class EngineSession implements Transport {
     private void flushAfterUpgrade(ArrayDeque<String> waiting) {
         String next = waiting.poll();
         if (next != null) {
-            ws.getAsyncRemote().sendText(next, r -> {
-                if (r.isOK()) {
+            ws.send(Frame.of(next).websocket(), failure -> {
+                if (failure == null) {
                     flushAfterUpgrade(waiting);
                 } else {
                     terminate("send failed", CloseCodes.INTERNAL_ERROR);
@@ -378,16 +373,16 @@ final class EngineSession implements Transport {
                 return;
             }
         }
-        ws.getAsyncRemote().sendText(pending.text(), r -> {
-            pending.done().accept(r.isOK() ? null : r.getException());
-            if (r.isOK()) {
+        ws.send(pending.frame().websocket(), failure -> {
+            pending.done().accept(failure);
+            if (failure == null) {
                 flushAfterUpgrade(waiting);
             }
         });
     }
 
     /** One of this session's WebSockets closed. */
-    void onWebSocketClosed(Session s) {
+    void onWebSocketClosed(WebSocketConnection s) {
         boolean main;
         synchronized (this) {
             if (s == probing) {
@@ -631,8 +626,8 @@ final class EngineSession implements Transport {
 
     /** Ends the session once: timers, registry, held GET, sockets. Safe from any thread, idempotent. */
     void terminate(String reason, int code) {
-        Session main;
-        Session probe;
+        WebSocketConnection main;
+        WebSocketConnection probe;
         AsyncContext get;
         PushSession s;
         synchronized (this) {
@@ -685,17 +680,8 @@ final class EngineSession implements Transport {
         }
     }
 
-    private void closeSocket(Session s, int code, String reason) {
-        server.hub().closeLater(() -> {
-            try {
-                if (s.isOpen()) {
-                    String r = reason.length() > 120 ? reason.substring(0, 120) : reason;
-                    s.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(code), r));
-                }
-            } catch (IOException | RuntimeException e) {
-                LOG.log(Level.FINE, "Closing a WebSocket failed", e);
-            }
-        });
+    private static void closeSocket(WebSocketConnection s, int code, String reason) {
+        s.close(code, reason); // never blocks: the close frame follows what is queued
     }
 
     /** Releases a held GET when the container times it out or the client goes away. */

@@ -1,77 +1,58 @@
 package dev.atlas.push.socketio;
 
 import dev.atlas.push.CloseCodes;
-import dev.atlas.push.MessageAssembler;
-import jakarta.websocket.CloseReason;
-import jakarta.websocket.Endpoint;
-import jakarta.websocket.EndpointConfig;
-import jakarta.websocket.MessageHandler;
-import jakarta.websocket.Session;
-import java.io.IOException;
+import dev.atlas.push.websocket.WebSocketConnection;
+import dev.atlas.security.Principal;
 
 /**
  * The WebSocket transport of {@code /socket.io/}, installed by {@link SocketIoServlet} after it has
  * checked the request (so a bad {@code EIO} or sid gets the protocol's HTTP error, not a socket). Either
  * a new session (handshake sent on open) or the upgrade of a polling session (probe first).
  *
- * <p>One instance per connection; the container calls it from one thread at a time.
+ * <p>One instance per connection; the connection calls it from one thread at a time.
  */
-public final class EngineWebSocket extends Endpoint {
-    static final String SERVER = "atlas.engineio.server";
-    static final String SID = "atlas.engineio.sid";
-    static final String PRINCIPAL = "atlas.engineio.principal";
-    static final String CLIENT_IP = "atlas.engineio.clientIp";
-
-    private Session ws;
+final class EngineWebSocket implements WebSocketConnection.Listener {
+    private final EngineServer server;
+    private final String sid;
+    private final Principal principal;
+    private final String clientIp;
     private EngineSession session;
-    private MessageAssembler assembler;
+
+    /**
+     * @param sid       the polling session to upgrade, or null for a new session
+     * @param principal who the handshake authenticated (new sessions only), or null
+     * @param clientIp  the client's IP holding a connection slot (new sessions only), or null
+     */
+    EngineWebSocket(EngineServer server, String sid, Principal principal, String clientIp) {
+        this.server = server;
+        this.sid = sid;
+        this.principal = principal;
+        this.clientIp = clientIp;
+    }
 
     @Override
-    public void onOpen(Session ws, EndpointConfig config) {
-        EngineServer server = (EngineServer) config.getUserProperties().get(SERVER);
-        String sid = (String) config.getUserProperties().get(SID);
-        this.ws = ws;
-        ws.getUserProperties().put("org.apache.tomcat.websocket.ABNORMAL_SESSION_CLOSE_SEND_TIMEOUT", 5_000L);
-        assembler = new MessageAssembler(server.settings().maxMessageBytes());
-        ws.addMessageHandler(String.class, (MessageHandler.Partial<String>) this::onPart);
+    public void onOpen(WebSocketConnection ws) {
         if (sid == null) {
-            session = server.openWebSocket(ws, (dev.atlas.security.Principal) config.getUserProperties().get(PRINCIPAL),
-                    (String) config.getUserProperties().get(CLIENT_IP));
+            session = server.openWebSocket(ws, principal, clientIp);
             return;
         }
         session = server.find(sid);
         if (session == null) {
-            try {
-                ws.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(CloseCodes.POLICY_VIOLATION), "Session ID unknown"));
-            } catch (IOException ignored) {
-                // the client is gone already
-            }
+            ws.close(CloseCodes.POLICY_VIOLATION, "Session ID unknown");
             return;
         }
         session.beginProbe(ws);
     }
 
-    private void onPart(String part, boolean last) {
-        if (session == null) {
-            return;
-        }
-        String text = assembler.add(part, last);
-        if (assembler.tooBig()) {
-            session.terminate("message larger than " + assembler.maxBytes() + " bytes", CloseCodes.TOO_BIG);
-        } else if (text != null) {
-            session.onWebSocketMessage(ws, text);
-        }
-    }
-
     @Override
-    public void onClose(Session ws, CloseReason reason) {
+    public void onText(WebSocketConnection ws, String message) {
         if (session != null) {
-            session.onWebSocketClosed(ws);
+            session.onWebSocketMessage(ws, message);
         }
     }
 
     @Override
-    public void onError(Session ws, Throwable t) {
+    public void onClose(WebSocketConnection ws, int code) {
         if (session != null) {
             session.onWebSocketClosed(ws);
         }

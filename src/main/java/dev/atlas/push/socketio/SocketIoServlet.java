@@ -1,15 +1,13 @@
 package dev.atlas.push.socketio;
 
 import dev.atlas.push.WsServlet;
+import dev.atlas.push.websocket.WebSocketHandshake;
 import dev.atlas.security.Principal;
 import jakarta.inject.Inject;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import jakarta.websocket.DeploymentException;
-import jakarta.websocket.server.ServerContainer;
-import jakarta.websocket.server.ServerEndpointConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,7 +18,7 @@ import java.util.Map;
  * {@code /socket.io/}: Engine.IO v4 over HTTP long-polling, and the door to its WebSocket transport.
  * Every request is checked as the reference server does ({@code EIO}, {@code transport}, {@code sid},
  * method) and refused with the protocol's JSON error; a valid WebSocket request is upgraded here, with
- * {@link ServerContainer#upgradeHttpToWebSocket}, so that refusals happen before the handshake.
+ * {@link WebSocketHandshake#upgrade}, so that refusals happen before the handshake.
  *
  * <p>Held GETs use servlet async: no thread waits for a polling client. Stateless; thread-safe.
  */
@@ -121,26 +119,22 @@ public class SocketIoServlet extends HttpServlet {
 
     private void upgrade(HttpServletRequest req, HttpServletResponse resp, String sid, Principal principal, String ip)
             throws IOException {
-        ServerContainer container = (ServerContainer) getServletContext().getAttribute(ServerContainer.class.getName());
-        ServerEndpointConfig config = ServerEndpointConfig.Builder.create(EngineWebSocket.class, "/socket.io/")
-                .configurator(dev.atlas.push.NoCompression.INSTANCE).build();
-        config.getUserProperties().put(EngineWebSocket.SERVER, server);
-        if (sid != null) {
-            config.getUserProperties().put(EngineWebSocket.SID, sid);
-        }
-        if (principal != null) {
-            config.getUserProperties().put(EngineWebSocket.PRINCIPAL, principal);
-        }
-        if (ip != null) {
-            config.getUserProperties().put(EngineWebSocket.CLIENT_IP, ip);
-        }
-        try {
-            container.upgradeHttpToWebSocket(req, resp, config, Map.of());
-        } catch (DeploymentException | RuntimeException e) {
+        WebSocketHandshake.Refusal refusal = WebSocketHandshake.check(req);
+        if (refusal != null) {
             if (ip != null) {
                 server.hub().connections().release(ip);
             }
-            throw new IOException("WebSocket upgrade failed", e);
+            WebSocketHandshake.refuseHeaders(refusal, resp);
+            text(resp, refusal.status(), EngineError.BAD_REQUEST.json(), EngineError.CONTENT_TYPE);
+            return;
+        }
+        try {
+            WebSocketHandshake.upgrade(req, resp, server.webSockets(), new EngineWebSocket(server, sid, principal, ip));
+        } catch (IOException | RuntimeException e) {
+            if (ip != null) {
+                server.hub().connections().release(ip);
+            }
+            throw e;
         }
     }
 
