@@ -76,6 +76,8 @@ public final class WebSocketConnection implements InternalHttpUpgradeHandler {
     private boolean closeQueued;
     private boolean closeWritten;
     private boolean closeReceived;
+    /** The client broke the protocol: end as soon as the close frame is out, without waiting for its answer. */
+    private boolean failed;
     private int closeCode;
     private ScheduledFuture<?> closeDeadline;
     private volatile boolean ended;
@@ -175,7 +177,7 @@ public final class WebSocketConnection implements InternalHttpUpgradeHandler {
                     decoder.feed(buf, 0, n, inbound);
                 } catch (WebSocketException e) {
                     LOG.fine(() -> "WebSocket protocol error on connection " + id + ": " + e.getMessage());
-                    close(e.code(), e.getMessage()); // later bytes are ignored by the decoder; EOF or the deadline ends it
+                    fail(e.code(), e.getMessage());
                 }
             }
         } catch (IOException | RuntimeException e) {
@@ -183,6 +185,22 @@ public final class WebSocketConnection implements InternalHttpUpgradeHandler {
             end(1006);
         }
         return ended ? SocketState.CLOSED : SocketState.UPGRADED;
+    }
+
+    /**
+     * Fails the connection (RFC 6455 7.1.7): the close frame with the code goes out, then the socket is closed at
+     * once; nothing more from the client is processed (the decoder ignores it), not even its close frame.
+     */
+    private void fail(int code, String reason) {
+        boolean finish;
+        synchronized (this) {
+            failed = true;
+            finish = closeWritten && !writeRegistered;
+        }
+        close(code, reason);
+        if (finish) {
+            end(code);
+        }
     }
 
     private synchronized int endCodeAtEof() {
@@ -319,7 +337,7 @@ public final class WebSocketConnection implements InternalHttpUpgradeHandler {
                 } catch (IOException | RuntimeException e) {
                     written = false;
                 }
-                finish = closeWritten && closeReceived && !writeRegistered;
+                finish = closeWritten && (closeReceived || failed) && !writeRegistered;
             }
         }
         if (done != null) {
@@ -372,7 +390,7 @@ public final class WebSocketConnection implements InternalHttpUpgradeHandler {
             } catch (IOException | RuntimeException e) {
                 failed = true;
             }
-            finish = closeWritten && closeReceived && !writeRegistered;
+            finish = closeWritten && (closeReceived || failed) && !writeRegistered;
         }
         if (sent != null) {
             for (Out o : sent) {
