@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 /**
  * One client stops reading among several: once its queue passes the bound, or once one send to it has been
  * stuck longer than the send timeout, it is closed with 1013 and a reason, and every other client still
- * receives every event.
+ * receives every event. A client that never reads again cannot take the close frame: its connection is cut
+ * after the close timeout all the same, and its session is gone.
  */
 class SlowConsumerIT {
     @Test
@@ -39,23 +40,8 @@ class SlowConsumerIT {
             }
             WsClient stalled = WsClient.connectReady(server.wsUri("/ws"));
             stalled.stopReading();
-            long before = api.get("/api/diagnostics").json().path("slowConsumerCloses").asLong();
             long first = healthy.get(0).helloId() + 1;
-            String big = "d".repeat(9_000); // large events fill the socket buffers quickly
-            int created = 0;
-            while (created < 3000 && api.get("/api/diagnostics").json().path("slowConsumerCloses").asLong() == before) {
-                for (int i = 0; i < 20; i++) {
-                    api.create("{\"title\":\"slow " + created + "\",\"description\":\"" + big + "\"}");
-                    created++;
-                }
-                for (WsClient c : healthy) { // the healthy clients read as they go
-                    for (int i = 0; i < 20; i++) {
-                        assertEquals(first + created - 20 + i, WsClient.idOf(c.nextJson()));
-                    }
-                }
-            }
-            assertTrue(api.get("/api/diagnostics").json().path("slowConsumerCloses").asLong() > before,
-                    "the stalled client was closed as a slow consumer after " + created + " events");
+            int created = createUntilClosedAsSlowConsumer(api, healthy);
 
             stalled.resumeReading();
             assertEquals(1013, stalled.awaitClose());
@@ -67,5 +53,49 @@ class SlowConsumerIT {
                 c.close();
             }
         }
+    }
+
+    @Test
+    void aClientThatNeverReadsAgainIsCutAfterTheCloseTimeout() {
+        AtlasProcess.wipeData("slow-never");
+        try (AtlasProcess server = new AtlasProcess("slow-never", Map.of("ATLAS_WS_QUEUE_MAX_MESSAGES", "20")).start()) {
+            Api api = new Api(server::uri);
+            List<WsClient> healthy = List.of(WsClient.connectReady(server.wsUri("/ws")));
+            WsClient stalled = WsClient.connectReady(server.wsUri("/ws"));
+            stalled.stopReading();
+            createUntilClosedAsSlowConsumer(api, healthy);
+            // the close frame cannot reach a client whose buffers are full: the socket is cut after 5 s
+            long deadline = System.nanoTime() + 20_000_000_000L;
+            int sessions = -1;
+            while (System.nanoTime() < deadline && (sessions = api.get("/api/diagnostics").json().path("sessions").asInt()) != 1) {
+                AtlasProcess.pause(200);
+            }
+            assertEquals(1, sessions, "only the healthy session is left while the stalled client still reads nothing");
+            stalled.resumeReading();
+            stalled.awaitClose(); // the connection ends: what was buffered, then no close frame or the 1013
+            healthy.get(0).close();
+        }
+    }
+
+    /** Creates large events until the server reports a slow-consumer close; the healthy clients read as they go. */
+    private static int createUntilClosedAsSlowConsumer(Api api, List<WsClient> healthy) {
+        long before = api.get("/api/diagnostics").json().path("slowConsumerCloses").asLong();
+        long first = healthy.get(0).helloId() + 1;
+        String big = "d".repeat(9_000); // large events fill the socket buffers quickly
+        int created = 0;
+        while (created < 3000 && api.get("/api/diagnostics").json().path("slowConsumerCloses").asLong() == before) {
+            for (int i = 0; i < 20; i++) {
+                api.create("{\"title\":\"slow " + created + "\",\"description\":\"" + big + "\"}");
+                created++;
+            }
+            for (WsClient c : healthy) {
+                for (int i = 0; i < 20; i++) {
+                    assertEquals(first + created - 20 + i, WsClient.idOf(c.nextJson()));
+                }
+            }
+        }
+        assertTrue(api.get("/api/diagnostics").json().path("slowConsumerCloses").asLong() > before,
+                "the stalled client was closed as a slow consumer after " + created + " events");
+        return created;
     }
 }
