@@ -29,7 +29,9 @@ import java.util.logging.Logger;
  *
  * <p>Concurrent changes share one transaction ({@link GroupCommit}, at most {@code ATLAS_DB_WRITE_BATCH_MAX}):
  * the event sequence is locked once per transaction and each change runs as its own unit with its own
- * result, failure and events, as if it had run alone in arrival order.
+ * result, failure and events, as if it had run alone in arrival order. A change does not flush: its view and
+ * event data need no database round trip (the id comes from the sequence at {@code persist}, the version is
+ * counted by {@link Task}), so a batch's statements go to the database together, batched, at its commit.
  *
  * <p>Thread-safe: stateless apart from its collaborators.
  */
@@ -141,8 +143,7 @@ public class TaskService {
                     input.priority() == null ? Priority.NORMAL : input.priority(),
                     input.dueAt() == null ? null : input.dueAt().toEpochMilli(),
                     events.timestamp().toEpochMilli());
-            em.persist(t);
-            em.flush();
+            em.persist(t); // assigns the id from the sequence; the insert waits for the batch's one flush
             TaskView view = t.view();
             String data = json(view);
             List<TaskEvent> fired = new ArrayList<>(2);
@@ -237,7 +238,6 @@ public class TaskService {
                 t.setDueAt(c.dueAt() == null ? null : c.dueAt().toEpochMilli());
             }
             t.touch(events.timestamp().toEpochMilli());
-            em.flush();
             TaskView view = t.view();
             String data = json(view);
             String newWallet = t.agentWallet();
@@ -286,7 +286,6 @@ public class TaskService {
         return write(id, (em, events) -> {
             Task t = find(em, id, guard);
             t.moveTo(target, events.timestamp().toEpochMilli());
-            em.flush();
             TaskView view = t.view();
             return new Written(view, List.of(events.append(eventType, t.id(), t.agentWallet(), null, json(view))), false);
         }).view();
