@@ -42,6 +42,29 @@ public final class Api {
         return send(HttpRequest.newBuilder(base.apply(path)).GET());
     }
 
+    /** The server's open push sessions, from {@code /api/diagnostics} (needs an admin token, or auth off). */
+    public int sessions() {
+        Reply r = get("/api/diagnostics");
+        if (r.status() != 200) {
+            throw new AssertionError("/api/diagnostics answered " + r.status() + ": " + r.body());
+        }
+        return r.json().path("sessions").asInt();
+    }
+
+    /** Waits (10 s at most) until the server has {@code expected} open push sessions. */
+    public void awaitSessions(int expected) {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        int now = -1;
+        while (System.nanoTime() < deadline) {
+            now = sessions();
+            if (now == expected) {
+                return;
+            }
+            AtlasProcess.pause(50);
+        }
+        throw new AssertionError("open sessions after 10 s: expected " + expected + " but was " + now);
+    }
+
     public Reply post(String path, String json) {
         return send(HttpRequest.newBuilder(base.apply(path)).header("Content-Type", "application/json")
                 .POST(json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json)));

@@ -127,16 +127,16 @@ abstract class TaskEventsContract {
     @Test
     void twoClientsReceiveTheSameEventsAndClosedClientsLeaveTheRegistry() {
         // every other test closes its clients; wait until the server has let go of them all
-        awaitSessions(0);
+        api.awaitSessions(0);
         int baseline = 0;
         WsClient a = client();
         WsClient b = client();
-        awaitSessions(baseline + 2);
+        api.awaitSessions(baseline + 2);
         api.create("{\"title\":\"Both\"}");
         assertEquals(a.next(), b.next(), "byte-identical envelope for every client");
         a.close();
         b.close();
-        awaitSessions(baseline);
+        api.awaitSessions(baseline);
     }
 
     @Test
@@ -202,22 +202,5 @@ abstract class TaskEventsContract {
             ws.send(msg);
             assertEquals("pong", ws.nextJson().path("event").asText());
         }
-    }
-
-    int sessions() {
-        return api.get("/api/diagnostics").json().path("sessions").asInt();
-    }
-
-    void awaitSessions(int expected) {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        int now = -1;
-        while (System.nanoTime() < deadline) {
-            now = sessions();
-            if (now == expected) {
-                return;
-            }
-            AtlasProcess.pause(50);
-        }
-        assertEquals(expected, now, "open sessions");
     }
 }

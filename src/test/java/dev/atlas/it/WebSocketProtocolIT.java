@@ -319,34 +319,15 @@ class WebSocketProtocolIT {
 
     private void droppedConnectionLeavesNoSession(boolean reset) throws IOException {
         // every other test ends its connections: wait until the server has let go of them all
-        awaitSessions(0);
+        admin.awaitSessions(0);
         RawWebSocket c = ready();
         try {
-            awaitSessions(1);
+            admin.awaitSessions(1);
             c.abort(reset);
         } finally {
             c.close();
         }
-        awaitSessions(0);
-    }
-
-    private int sessions() {
-        Api.Reply r = admin.get("/api/diagnostics");
-        assertEquals(200, r.status(), r.body());
-        return r.json().path("sessions").asInt();
-    }
-
-    private void awaitSessions(int expected) {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        int now = -1;
-        while (System.nanoTime() < deadline) {
-            now = sessions();
-            if (now == expected) {
-                return;
-            }
-            AtlasProcess.pause(50);
-        }
-        assertEquals(expected, now, "open sessions after 10 s");
+        admin.awaitSessions(0);
     }
 
     // ---- 14: what a client's close frame may carry ----
