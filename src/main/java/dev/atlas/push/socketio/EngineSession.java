@@ -10,7 +10,7 @@ import dev.atlas.push.PushSession;
 import dev.atlas.push.ResumeIds;
 import dev.atlas.push.SessionWriter;
 import dev.atlas.push.Transport;
-import dev.atlas.push.Utf8;
+import dev.atlas.push.websocket.Frames;
 import dev.atlas.push.websocket.WebSocketConnection;
 import dev.atlas.security.AuthenticationException;
 import dev.atlas.security.Principal;
@@ -35,26 +35,26 @@ import java.util.logging.Logger;
  * thread parked), which takes them joined by the record separator. A session that stops polling misses
  * its pong and is closed by the heartbeat.
  *
- * <p>Threading: the state is guarded by this object's monitor; network writes happen outside it.
+ * <p>Threading: the state is guarded by this object's monitor; network writes happen outside it, except the
+ * upgrade's hand-over of the frames that waited for a poll, which only queues them on the WebSocket connection.
  */
 final class EngineSession implements Transport {
     private static final Logger LOG = Logger.getLogger(EngineSession.class.getName());
 
-    enum Mode { POLLING, UPGRADING, WEBSOCKET, CLOSED }
+    enum Mode { POLLING, WEBSOCKET, CLOSED }
 
     private final String sid = Sids.next();
     private final EngineServer server;
     private final SessionWriter writer;
     private Mode mode;
 
-    private final ArrayDeque<String> outbox = new ArrayDeque<>();
+    private final ArrayDeque<Frame> outbox = new ArrayDeque<>();
     private long outboxBytes;
     private AsyncContext pendingGet;
     private boolean postInFlight;
 
     private WebSocketConnection ws;
     private WebSocketConnection probing;
-    private final ArrayDeque<PendingSend> backlog = new ArrayDeque<>();
 
     private ScheduledFuture<?> nextPing;
     private ScheduledFuture<?> pongDeadline;
@@ -65,9 +65,6 @@ final class EngineSession implements Transport {
     private String clientIp;
     private boolean socketRegistered;
     private ScheduledFuture<?> authDeadline;
-
-    private record PendingSend(Frame frame, Consumer<Throwable> done) {
-    }
 
     EngineSession(EngineServer server, WebSocketConnection websocketOrNull, Principal principal, String clientIp) {
         this.server = server;
@@ -109,13 +106,9 @@ final class EngineSession implements Transport {
                     done.accept(new IOException("session closed"));
                     return;
                 }
-                case UPGRADING -> {
-                    backlog.add(new PendingSend(frame, done));
-                    return;
-                }
                 case WEBSOCKET -> sendOn = ws;
                 case POLLING -> {
-                    outbox.add(frame.text());
+                    outbox.add(frame);
                     outboxBytes += frame.bytes();
                     overflow = outbox.size() > server.settings().maxQueuedMessages()
                             || outboxBytes > server.settings().maxQueuedBytes();
@@ -215,12 +208,11 @@ final class EngineSession implements Transport {
         List<String> frames = new ArrayList<>();
         long size = 0;
         while (!outbox.isEmpty()) {
-            String next = outbox.peek();
-            int bytes = Utf8.length(next);
+            int bytes = outbox.peek().bytes();
             if (!frames.isEmpty() && size + bytes + 1 > server.settings().maxPayloadBytes()) {
                 break;
             }
-            frames.add(outbox.poll());
+            frames.add(outbox.poll().text());
             outboxBytes -= bytes;
             size += bytes + 1;
         }
@@ -304,16 +296,16 @@ final class EngineSession implements Transport {
 
     private void onProbePacket(WebSocketConnection candidate, EnginePacket p) {
         if (p.type() == EnginePacket.Type.PING && p.isProbe()) {
-            // nothing else writes on the candidate socket yet: a direct send is safe
-            candidate.send(Frame.of(EnginePacket.of(EnginePacket.Type.PONG).encode() + EnginePacket.PROBE).websocket(), null);
+            candidate.send(Frames.text(EnginePacket.of(EnginePacket.Type.PONG).encode() + EnginePacket.PROBE), null);
             AsyncContext get;
             synchronized (this) {
                 get = pendingGet;
                 pendingGet = null;
                 if (get == null) {
                     // no poll to end now: the noop ends the next one, or follows the upgrade on the WebSocket
-                    outbox.add(EnginePacket.of(EnginePacket.Type.NOOP).encode());
-                    outboxBytes += 1;
+                    Frame noop = Frame.of(EnginePacket.of(EnginePacket.Type.NOOP).encode());
+                    outbox.add(noop);
+                    outboxBytes += noop.bytes();
                 }
             }
             if (get != null) {
@@ -327,18 +319,24 @@ final class EngineSession implements Transport {
         }
     }
 
-    /** Switches to the WebSocket: frames still waiting for a poll go first, in order, then new ones. */
+    /**
+     * Switches to the WebSocket: frames still waiting for a poll go first, in order, then new ones. The waiting
+     * frames are queued on the connection under this monitor, together with the switch, so no later send (which
+     * reads the mode under the same monitor) can overtake them; queuing never blocks, and a failed write ends
+     * the connection, which terminates the session.
+     */
     private void completeUpgrade(WebSocketConnection candidate) {
-        List<String> waiting;
         AsyncContext get;
         synchronized (this) {
             if (mode != Mode.POLLING || probing != candidate) {
                 return;
             }
-            mode = Mode.UPGRADING;
+            mode = Mode.WEBSOCKET;
             ws = candidate;
             probing = null;
-            waiting = new ArrayList<>(outbox);
+            for (Frame waiting : outbox) {
+                ws.send(waiting.websocket(), null);
+            }
             outbox.clear();
             outboxBytes = 0;
             get = pendingGet;
@@ -348,37 +346,6 @@ final class EngineSession implements Transport {
             AsyncContext g = get;
             server.io().execute(() -> completeGet(g, EnginePacket.of(EnginePacket.Type.NOOP).encode()));
         }
-        flushAfterUpgrade(new ArrayDeque<>(waiting));
-    }
-
-    private void flushAfterUpgrade(ArrayDeque<String> waiting) {
-        String next = waiting.poll();
-        if (next != null) {
-            ws.send(Frame.of(next).websocket(), failure -> {
-                if (failure == null) {
-                    flushAfterUpgrade(waiting);
-                } else {
-                    terminate("send failed", CloseCodes.INTERNAL_ERROR);
-                }
-            });
-            return;
-        }
-        PendingSend pending;
-        synchronized (this) {
-            pending = backlog.poll();
-            if (pending == null) {
-                if (mode == Mode.UPGRADING) {
-                    mode = Mode.WEBSOCKET;
-                }
-                return;
-            }
-        }
-        ws.send(pending.frame().websocket(), failure -> {
-            pending.done().accept(failure);
-            if (failure == null) {
-                flushAfterUpgrade(waiting);
-            }
-        });
     }
 
     /** One of this session's WebSockets closed. */
@@ -651,8 +618,6 @@ final class EngineSession implements Transport {
             s = socket;
             socket = null;
             outbox.clear();
-            backlog.forEach(b -> b.done().accept(new IOException("session closed")));
-            backlog.clear();
         }
         String ip;
         synchronized (this) {
