@@ -34,10 +34,9 @@ public class SessionRegistry {
 
     /**
      * The number of sender threads for a setting. {@code 0}: one per two cores, at least one, at most
-     * {@link #MAX_AUTO_SENDERS}: every send a sender starts costs about as much CPU again in Tomcat, which
-     * completes each asynchronous send on one of its own worker threads, so a sender per core would leave the
-     * completions (and REST) without one. Measured on 2 cores: a second sender added 6 µs of CPU per delivery
-     * (benchmarks.md).
+     * {@link #MAX_AUTO_SENDERS}: a sender keeps a core busy for the whole of an event's fanout, so a sender per
+     * core would leave REST requests (and, in the benchmark, the clients) without one. Measured on 2 cores: a
+     * second sender helped only at saturation and made 1,000 x 20/s and 10,000 x 2/s slower (benchmarks.md).
      */
     static int senders(int setting, int cores) {
         if (setting < 0) {

@@ -5,8 +5,9 @@ import java.util.ArrayDeque;
 /**
  * The one writer of a client session: a bounded queue in front of a {@link Transport} with at most one
  * send in flight: a send completes when the socket took the frame, so a client that stops reading keeps its
- * send in flight and its messages wait here, where they are counted and bounded. When the queue passes its bound in messages or UTF-8 bytes, or a send fails, the session is
- * closed, and only that session: offering never blocks, so a slow client never slows the others.
+ * send in flight and its messages wait here, where they are counted and bounded. When the queue passes its
+ * bound in messages or UTF-8 bytes, or a send fails, the session is closed, and only that session: offering
+ * never blocks, so a slow client never slows the others.
  *
  * <p>Threading: {@link #offer} and {@link #close} may be called from any thread. Sends are issued by
  * whichever thread finds the writer idle, or by the completion of the previous send; a completion that

@@ -62,13 +62,12 @@ final class WsEndpoint implements WebSocketConnection.Listener {
     @Override
     public void onOpen(WebSocketConnection connection) {
         this.session = connection;
-        Principal principal = handshakePrincipal;
         push = new PushSession(session.id(), "ws", JsonWire.INSTANCE, hub.newWriter(new WebSocketTransport(session)));
         hub.heartbeat(this, true);
         LOG.info(() -> "Connected /ws session " + session.id() + " from " + clientIp
-                + (principal == null ? " (not authenticated yet)" : " as " + describe(principal)));
-        if (principal != null) {
-            authenticated(principal);
+                + (handshakePrincipal == null ? " (not authenticated yet)" : " as " + describe(handshakePrincipal)));
+        if (handshakePrincipal != null) {
+            authenticated(handshakePrincipal);
         } else {
             deadline = hub.schedule(() -> push.writer().close(CloseCodes.POLICY_VIOLATION,
                     "authentication required"), hub.authenticator().authTimeout());

@@ -57,7 +57,7 @@ public final class FrameDecoder {
         /**
          * The close frame. It is the last call: the decoder ignores everything after it.
          *
-         * @param code   the status code, or 1005 ({@link Frames#NO_STATUS}) when the frame had no payload
+         * @param code   the status code, or 1005 ({@link CloseCodes#NO_STATUS}) when the frame had no payload
          * @param reason the reason, or "" when there was none
          */
         void onClose(int code, String reason);
@@ -192,7 +192,7 @@ public final class FrameDecoder {
                     throw protocolError("new data frame while a fragmented message is in progress");
                 }
                 if (opcode == Frames.OP_BINARY) {
-                    throw new WebSocketException(Frames.UNSUPPORTED_DATA, "binary messages are not supported");
+                    throw new WebSocketException(CloseCodes.UNSUPPORTED_DATA, "binary messages are not supported");
                 }
                 messageLength = 0;
             }
@@ -324,7 +324,7 @@ public final class FrameDecoder {
     }
 
     private void close(byte[] payload, Handler handler) throws WebSocketException {
-        int code = Frames.NO_STATUS;
+        int code = CloseCodes.NO_STATUS;
         String reason = "";
         if (payload.length >= 2) {
             code = ((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF);
@@ -350,7 +350,7 @@ public final class FrameDecoder {
                     .decode(ByteBuffer.wrap(bytes, off, n))
                     .toString();
         } catch (CharacterCodingException e) {
-            throw new WebSocketException(Frames.INVALID_PAYLOAD, what + " is not valid UTF-8");
+            throw new WebSocketException(CloseCodes.INVALID_PAYLOAD, what + " is not valid UTF-8");
         }
     }
 

@@ -8,22 +8,10 @@ import java.nio.charset.StandardCharsets;
  * one event's frame can be built once and the same array written to every socket, as long as nobody
  * modifies it.
  *
- * <p>Stateless and thread-safe. Also holds the close status codes of RFC 6455 §7.4.1 that
- * {@link dev.atlas.push.CloseCodes} does not define, and the rule of which codes may appear on the wire.
+ * <p>Stateless and thread-safe. Also holds the rule of which close codes may appear on the wire (the codes are
+ * in {@link dev.atlas.push.CloseCodes}).
  */
 public final class Frames {
-    /** Close status 1000: normal closure. */
-    public static final int NORMAL_CLOSURE = 1000;
-    /** Close status 1003: the endpoint received a data type it cannot accept (here: binary messages). */
-    public static final int UNSUPPORTED_DATA = 1003;
-    /**
-     * Close status 1005: no status code was present. Reported for an empty close frame; never sent on the
-     * wire.
-     */
-    public static final int NO_STATUS = 1005;
-    /** Close status 1007: a text message (or close reason) was not valid UTF-8. */
-    public static final int INVALID_PAYLOAD = 1007;
-
     /** Opcodes (RFC 6455 §5.2). */
     static final int OP_CONTINUATION = 0x0;
     static final int OP_TEXT = 0x1;

@@ -1,5 +1,6 @@
 package dev.atlas.push.websocket;
 
+import dev.atlas.push.CloseCodes;
 import jakarta.servlet.http.WebConnection;
 import java.io.IOException;
 import java.util.ArrayDeque;
@@ -100,10 +101,6 @@ public final class WebSocketConnection implements InternalHttpUpgradeHandler {
         return Long.toString(id);
     }
 
-    public boolean isOpen() {
-        return !ended;
-    }
-
     // ---- Tomcat's side ----
 
     @Override
@@ -118,7 +115,7 @@ public final class WebSocketConnection implements InternalHttpUpgradeHandler {
             listener.onOpen(this);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "WebSocket open handler failed on connection " + id, e);
-            close(1011, "internal error");
+            close(CloseCodes.INTERNAL_ERROR, "internal error");
         }
     }
 
@@ -130,10 +127,10 @@ public final class WebSocketConnection implements InternalHttpUpgradeHandler {
             }
             case OPEN_WRITE -> onWritable();
             case STOP -> {
-                close(1001, "server shutting down");
-                end(1001);
+                close(CloseCodes.GOING_AWAY, "server shutting down");
+                end(CloseCodes.GOING_AWAY);
             }
-            default -> end(1006); // ERROR, DISCONNECT, TIMEOUT, CONNECT_FAIL
+            default -> end(CloseCodes.ABNORMAL); // ERROR, DISCONNECT, TIMEOUT, CONNECT_FAIL
         }
         return ended ? SocketState.CLOSED : SocketState.UPGRADED;
     }
@@ -155,7 +152,7 @@ public final class WebSocketConnection implements InternalHttpUpgradeHandler {
 
     @Override
     public void destroy() {
-        end(1006); // no-op when the connection ended already
+        end(CloseCodes.ABNORMAL); // no-op when the connection ended already
     }
 
     // ---- reading ----
@@ -182,7 +179,7 @@ public final class WebSocketConnection implements InternalHttpUpgradeHandler {
             }
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.FINE, "Reading WebSocket connection " + id + " failed", e);
-            end(1006);
+            end(CloseCodes.ABNORMAL);
         }
         return ended ? SocketState.CLOSED : SocketState.UPGRADED;
     }
@@ -195,7 +192,7 @@ public final class WebSocketConnection implements InternalHttpUpgradeHandler {
         boolean finish;
         synchronized (this) {
             failed = true;
-            finish = closeWritten && !writeRegistered;
+            finish = closingHandshakeOver();
         }
         close(code, reason);
         if (finish) {
@@ -203,8 +200,16 @@ public final class WebSocketConnection implements InternalHttpUpgradeHandler {
         }
     }
 
+    /**
+     * Under this monitor: the close frame is out of Tomcat's buffers and nothing more is awaited from the client
+     * (its close frame came, or it broke the protocol), so the socket may be closed.
+     */
+    private boolean closingHandshakeOver() {
+        return closeWritten && (closeReceived || failed) && !writeRegistered;
+    }
+
     private synchronized int endCodeAtEof() {
-        return closeReceived || closeQueued ? closeCode : 1006;
+        return closeReceived || closeQueued ? closeCode : CloseCodes.ABNORMAL;
     }
 
     /** The decoder's events for one read. */
@@ -216,7 +221,7 @@ public final class WebSocketConnection implements InternalHttpUpgradeHandler {
                     listener.onText(WebSocketConnection.this, message);
                 } catch (RuntimeException e) {
                     LOG.log(Level.WARNING, "WebSocket message handler failed on connection " + id, e);
-                    close(1011, "internal error");
+                    close(CloseCodes.INTERNAL_ERROR, "internal error");
                 }
             }
         }
@@ -251,10 +256,10 @@ public final class WebSocketConnection implements InternalHttpUpgradeHandler {
             if (answer) {
                 closeCode = code;
             }
-            finish = closeWritten && !writeRegistered;
+            finish = closingHandshakeOver();
         }
         if (answer) {
-            enqueueClose(code == 1005 ? Frames.emptyClose() : Frames.close(code, ""));
+            enqueueClose(code == CloseCodes.NO_STATUS ? Frames.emptyClose() : Frames.close(code, ""));
         } else if (finish) {
             end(closeCode);
         }
@@ -337,7 +342,7 @@ public final class WebSocketConnection implements InternalHttpUpgradeHandler {
                 } catch (IOException | RuntimeException e) {
                     written = false;
                 }
-                finish = closeWritten && (closeReceived || failed) && !writeRegistered;
+                finish = closingHandshakeOver();
             }
         }
         if (done != null) {
@@ -346,7 +351,7 @@ public final class WebSocketConnection implements InternalHttpUpgradeHandler {
         if (finish) {
             end(closeCode);
         } else if (!written && !ended && !isClosing()) {
-            end(1006); // the write failed: the connection is broken
+            end(CloseCodes.ABNORMAL); // the write failed: the connection is broken
         }
     }
 
@@ -390,7 +395,7 @@ public final class WebSocketConnection implements InternalHttpUpgradeHandler {
             } catch (IOException | RuntimeException e) {
                 failed = true;
             }
-            finish = closeWritten && (closeReceived || failed) && !writeRegistered;
+            finish = closingHandshakeOver();
         }
         if (sent != null) {
             for (Out o : sent) {
@@ -400,7 +405,7 @@ public final class WebSocketConnection implements InternalHttpUpgradeHandler {
             }
         }
         if (failed) {
-            end(1006);
+            end(CloseCodes.ABNORMAL);
         } else if (finish) {
             end(closeCode);
         }
