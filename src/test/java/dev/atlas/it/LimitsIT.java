@@ -90,4 +90,34 @@ class LimitsIT {
         }
         assertEquals(101, status);
     }
+
+    /** A handshake refused for its form (here a bad key) takes no connection slot: all three stay usable. */
+    @Test
+    void refusedHandshakesHoldNoConnectionSlot() {
+        String path = "/ws?access_token=" + Tokens.admin();
+        Map<String, String> badKey = RawWebSocket.upgradeHeaders(server.port(), "AAAAAAAAAAA=");
+        for (int i = 0; i < 5; i++) {
+            assertEquals(400, RawWebSocket.request(server.port(), "GET", path, badKey).status());
+        }
+        // other tests' connections may still be releasing their slots: retry, bounded
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        int opened = 0;
+        while (opened < 3 && System.nanoTime() < deadline) {
+            List<WsClient> open = new ArrayList<>();
+            try {
+                while (open.size() < 3) {
+                    open.add(WsClient.connect(server.wsUri(path)));
+                }
+            } catch (IllegalStateException refused) {
+                // 429: a slot is still taken
+            } finally {
+                opened = open.size();
+                open.forEach(WsClient::close);
+            }
+            if (opened < 3) {
+                AtlasProcess.pause(200);
+            }
+        }
+        assertEquals(3, opened, "connections per IP allowed after five refused handshakes");
+    }
 }

@@ -26,6 +26,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * RFC 6455 on {@code /ws}, seen from a raw TCP socket ({@link RawWebSocket}): the handshake and its refusals,
@@ -115,23 +117,49 @@ class WebSocketProtocolIT {
         }
     }
 
-    @Test
-    void handshakeWithoutSecWebSocketKeyIs400() {
-        Map<String, String> headers = RawWebSocket.upgradeHeaders(server.port(), "unused");
-        headers.remove("Sec-WebSocket-Key");
-        RawWebSocket.HttpAnswer a = RawWebSocket.request(server.port(), "GET", ws(), headers);
-        assertEquals(400, a.status(), a.statusLine());
-    }
-
-    @Test
-    void handshakeWithAnUnsupportedVersionIs426NamingVersion13() {
+    /**
+     * Every way an opening handshake can be wrong, on {@code /ws} (problem+json naming the fault) and on
+     * {@code /socket.io/} (the Engine.IO error body): each answers HTTP, never 101.
+     */
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource(delimiter = '|', value = {
+        "/ws         | missing Sec-WebSocket-Key    | 400 | Sec-WebSocket-Key",
+        "/ws         | key of 8 bytes               | 400 | Sec-WebSocket-Key",
+        "/ws         | key not base64               | 400 | Sec-WebSocket-Key",
+        "/ws         | Connection without Upgrade   | 400 | Connection",
+        "/ws         | Sec-WebSocket-Version 8      | 426 | version 13",
+        "/ws         | POST                         | 400 | GET",
+        "/socket.io/ | missing Sec-WebSocket-Key    | 400 | Bad request",
+        "/socket.io/ | Sec-WebSocket-Version 8      | 426 | Bad request",
+    })
+    void aWrongHandshakeIsRefusedWithItsStatus(String path, String fault, int status, String named) {
         Map<String, String> headers = RawWebSocket.upgradeHeaders(server.port(), RawWebSocket.newKey());
-        headers.put("Sec-WebSocket-Version", "8");
-        RawWebSocket.HttpAnswer a = RawWebSocket.request(server.port(), "GET", ws(), headers);
-        assertEquals(426, a.status(), a.statusLine());
-        String versions = a.header("Sec-WebSocket-Version");
-        assertTrue(versions != null && Arrays.stream(versions.split(",")).anyMatch(v -> v.trim().equals("13")),
-                "Sec-WebSocket-Version names 13 (RFC 6455 4.4): " + a.headers());
+        String method = "GET";
+        switch (fault) {
+            case "missing Sec-WebSocket-Key" -> headers.remove("Sec-WebSocket-Key");
+            case "key of 8 bytes" -> headers.put("Sec-WebSocket-Key", "AAAAAAAAAAA=");
+            case "key not base64" -> headers.put("Sec-WebSocket-Key", "not a base64 key, 24 ch!");
+            case "Connection without Upgrade" -> headers.put("Connection", "keep-alive");
+            case "Sec-WebSocket-Version 8" -> headers.put("Sec-WebSocket-Version", "8");
+            case "POST" -> {
+                method = "POST";
+                headers.put("Content-Length", "0");
+            }
+            default -> throw new IllegalArgumentException(fault);
+        }
+        String target = path.equals("/ws") ? ws() : "/socket.io/?EIO=4&transport=websocket&access_token=" + Tokens.admin();
+        RawWebSocket.HttpAnswer a = RawWebSocket.request(server.port(), method, target, headers);
+        assertEquals(status, a.status(), a.statusLine());
+        if (status == 426) {
+            assertEquals("13", a.header("Sec-WebSocket-Version"), "RFC 6455 4.4: " + a.headers());
+        }
+        if (path.equals("/ws")) {
+            assertTrue(a.header("Content-Type").startsWith("application/problem+json"), a.header("Content-Type"));
+            assertEquals(status, json(a.bodyText()).path("status").asInt(), a.bodyText());
+            assertTrue(json(a.bodyText()).path("detail").asText().contains(named), a.bodyText());
+        } else {
+            assertEquals("{\"code\":3,\"message\":\"Bad request\"}", a.bodyText());
+        }
     }
 
     @Test
