@@ -112,37 +112,6 @@ public final class Frames {
     }
 
     /**
-     * Reads the payload length back from the header of an encoded frame (the MASK bit is ignored; a masked
-     * frame's payload length is read just the same).
-     *
-     * @param frame a frame, or at least its complete header
-     * @return the payload length announced by the header
-     * @throws IllegalArgumentException if the array is shorter than the header, or the length exceeds
-     *                                  {@code Integer.MAX_VALUE}
-     */
-    public static int payloadLength(byte[] frame) {
-        if (frame.length < 2) {
-            throw new IllegalArgumentException("no frame header");
-        }
-        int len7 = frame[1] & 0x7F;
-        if (len7 < 126) {
-            return len7;
-        }
-        int size = len7 == 126 ? 2 : 8;
-        if (frame.length < 2 + size) {
-            throw new IllegalArgumentException("truncated frame header");
-        }
-        long length = 0;
-        for (int i = 2; i < 2 + size; i++) {
-            length = (length << 8) | (frame[i] & 0xFF);
-        }
-        if (length < 0 || length > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("payload length out of range");
-        }
-        return (int) length;
-    }
-
-    /**
      * Whether a close frame may carry this status code (RFC 6455 §7.4): 1000-1003, 1007-1014 (defined or
      * registered) and 3000-4999 (libraries, applications). 1004, 1005, 1006 and 1015 are reserved or must
      * never be sent; the rest of 1000-2999 is reserved for the protocol.

@@ -61,11 +61,6 @@ public final class WebSocketGroup {
         }
     }
 
-    /** Connections open now. */
-    public int size() {
-        return open.size();
-    }
-
     /**
      * Starts the closing handshake on every open connection, then waits up to {@code wait} for them to end
      * (clients answer the close frame; the close timeout cuts the others). Returns how many were still open.

@@ -34,7 +34,7 @@ class FramesTest {
         assertEquals(expectedHeader.length + payload.length, frame.length);
         assertArrayEquals(expectedHeader, Arrays.copyOf(frame, expectedHeader.length));
         assertArrayEquals(payload, Arrays.copyOfRange(frame, expectedHeader.length, frame.length));
-        assertEquals(payload.length, Frames.payloadLength(frame));
+        assertEquals(payload.length, payloadLength(frame));
     }
 
     @Test
@@ -92,7 +92,7 @@ class FramesTest {
     void closeWithCodeAndReason() {
         byte[] frame = Frames.close(1001, "bye");
         assertArrayEquals(header(0x88, 5, 0x03, 0xE9, 'b', 'y', 'e'), frame);
-        assertEquals(5, Frames.payloadLength(frame));
+        assertEquals(5, payloadLength(frame));
     }
 
     @Test
@@ -106,7 +106,7 @@ class FramesTest {
         byte[] frame = Frames.close(1000, "x".repeat(200));
         assertEquals(127, frame.length);
         assertEquals(125, frame[1]);
-        assertEquals(125, Frames.payloadLength(frame));
+        assertEquals(125, payloadLength(frame));
         assertEquals("x".repeat(123), new String(frame, 4, 123, StandardCharsets.UTF_8));
     }
 
@@ -158,7 +158,7 @@ class FramesTest {
     @Test
     void emptyClose() {
         assertArrayEquals(header(0x88, 0), Frames.emptyClose());
-        assertEquals(0, Frames.payloadLength(Frames.emptyClose()));
+        assertEquals(0, payloadLength(Frames.emptyClose()));
         assertNotSame(Frames.emptyClose(), Frames.emptyClose());
     }
 
@@ -190,30 +190,24 @@ class FramesTest {
         }
     }
 
-    @Test
-    void payloadLengthReadsEveryForm() {
-        assertEquals(5, Frames.payloadLength(header(0x81, 5)));
-        assertEquals(300, Frames.payloadLength(header(0x81, 126, 0x01, 0x2C)));
-        assertEquals(70000, Frames.payloadLength(header(0x81, 127, 0, 0, 0, 0, 0, 0x01, 0x11, 0x70)));
-        assertEquals(5, Frames.payloadLength(header(0x81, 0x80 | 5)), "MASK bit ignored");
-    }
-
-    @Test
-    void payloadLengthRejectsTruncatedOrHugeHeaders() {
-        assertThrows(IllegalArgumentException.class, () -> Frames.payloadLength(header(0x81)));
-        assertThrows(IllegalArgumentException.class, () -> Frames.payloadLength(header(0x81, 126, 0)));
-        assertThrows(IllegalArgumentException.class, () -> Frames.payloadLength(header(0x81, 127, 0, 0, 0, 0, 0)));
-        assertThrows(IllegalArgumentException.class,
-                () -> Frames.payloadLength(header(0x81, 127, 0, 0, 0, 0x01, 0, 0, 0, 0)));
-        assertThrows(IllegalArgumentException.class,
-                () -> Frames.payloadLength(header(0x81, 127, 0x80, 0, 0, 0, 0, 0, 0, 0)));
+    /** The payload length a server frame's header announces (the frames here are under 2^31 bytes). */
+    private static int payloadLength(byte[] frame) {
+        int len7 = frame[1] & 0x7F;
+        if (len7 < 126) {
+            return len7;
+        }
+        long length = 0;
+        for (int i = 2; i < (len7 == 126 ? 4 : 10); i++) {
+            length = (length << 8) | (frame[i] & 0xFF);
+        }
+        return Math.toIntExact(length);
     }
 
     @Test
     void frameRoundTripsThroughTheDecoderOnceMasked() throws WebSocketException {
         String s = "round \u00e9 trip ".repeat(20);
         byte[] server = Frames.text(s);
-        int payloadLength = Frames.payloadLength(server);
+        int payloadLength = payloadLength(server);
         byte[] payload = Arrays.copyOfRange(server, server.length - payloadLength, server.length);
         Recorder r = new Recorder();
         byte[] client = ClientFrame.of(server[0] & 0x0F).payload(payload).build();
