@@ -1,25 +1,18 @@
 package dev.atlas.push;
 
-import dev.atlas.push.websocket.Frames;
-import java.nio.charset.StandardCharsets;
-
 /**
- * A message ready for the wire: its text, and its whole WebSocket frame (header and UTF-8 payload), both built
- * once. The dispatcher builds one Frame per event and wire and offers the same instance to every session, so
- * neither encoding nor queue accounting costs anything per session: every WebSocket client of a wire gets the
- * same bytes written to its socket. Immutable.
+ * A message ready for the wire: its text, built once, and its size in UTF-8 bytes, measured once. The dispatcher
+ * builds one Frame per event and wire and offers the same instance to every session, so neither building the text
+ * nor queue accounting costs anything per session. Immutable.
  */
 public final class Frame {
     private final String text;
-    private final byte[] websocket;
     private final int bytes;
     private final long committedAtMillis;
 
     private Frame(String text, long committedAtMillis) {
         this.text = text;
-        byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
-        this.bytes = utf8.length;
-        this.websocket = Frames.text(utf8);
+        this.bytes = utf8Length(text);
         this.committedAtMillis = committedAtMillis;
     }
 
@@ -44,13 +37,27 @@ public final class Frame {
         return bytes;
     }
 
-    /** The WebSocket text frame that carries the message, unmasked as server frames are: do not modify. */
-    public byte[] websocket() {
-        return websocket;
-    }
-
     public long committedAtMillis() {
         return committedAtMillis;
+    }
+
+    /** The UTF-8 length of a string without encoding it (a lone surrogate counts as the one '?' it becomes). */
+    public static int utf8Length(CharSequence s) {
+        int n = 0;
+        for (int i = 0, len = s.length(); i < len; i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                n++;
+            } else if (c < 0x800) {
+                n += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < len && Character.isLowSurrogate(s.charAt(i + 1))) {
+                n += 4;
+                i++;
+            } else {
+                n += Character.isSurrogate(c) ? 1 : 3;
+            }
+        }
+        return n;
     }
 
     @Override

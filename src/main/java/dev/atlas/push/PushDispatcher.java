@@ -5,14 +5,12 @@ import dev.atlas.event.EventLog;
 import dev.atlas.event.TaskEvent;
 import dev.atlas.metrics.Metrics;
 import jakarta.annotation.PostConstruct;
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Instant;
 import java.util.List;
 import java.util.TreeMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -49,6 +47,8 @@ public class PushDispatcher {
     Replayer replayer;
     @Inject
     Metrics metrics;
+    @Inject
+    PushThreads threads;
 
     private ScheduledExecutorService thread;
     /** Index 0 unused: share 0 is written by the dispatcher thread itself. */
@@ -61,30 +61,13 @@ public class PushDispatcher {
     @PostConstruct
     void start() {
         lastDispatched = db.read(eventLog::lastEventId);
-        thread = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "atlas-push-dispatcher");
-            t.setDaemon(true);
-            return t;
-        });
+        thread = threads.single("atlas-push-dispatcher");
         thread.scheduleWithFixedDelay(this::catchUpIfBehind, 1, 1, TimeUnit.SECONDS);
         senders = new java.util.concurrent.ExecutorService[registry.shards()];
         for (int i = 1; i < senders.length; i++) {
-            String name = "atlas-push-sender-" + i;
-            senders[i] = Executors.newSingleThreadExecutor(r -> {
-                Thread t = new Thread(r, name);
-                t.setDaemon(true);
-                return t;
-            });
+            senders[i] = threads.single("atlas-push-sender-" + i);
         }
         LOG.info(() -> "Push dispatcher started after event " + lastDispatched + ", " + senders.length + " sender thread(s)");
-    }
-
-    @PreDestroy
-    void stop() {
-        thread.shutdownNow();
-        for (int i = 1; i < senders.length; i++) {
-            senders[i].shutdownNow();
-        }
     }
 
     /** Observes every committed event (fired by the task service after its commit). */

@@ -3,12 +3,11 @@ package dev.atlas.push;
 import dev.atlas.db.Database;
 import dev.atlas.event.EventLog;
 import dev.atlas.event.TaskEvent;
-import jakarta.annotation.PreDestroy;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -21,7 +20,7 @@ import java.util.logging.Logger;
  * session's writer is more than half full, so a long replay never trips the slow-consumer bound.
  *
  * <p>If the first event after the requested id is gone (pruned), the session gets a {@code resync} instead.
- * Threading: replays run on a small pool, each as a chain of short steps; they never block the dispatcher.
+ * Threading: replays run on one thread, each as a chain of short steps (one outbox read each), interleaved; they never block the dispatcher.
  */
 @ApplicationScoped
 public class Replayer {
@@ -32,12 +31,15 @@ public class Replayer {
     Database db;
     @Inject
     EventLog eventLog;
+    @Inject
+    PushThreads threads;
 
-    private final ScheduledExecutorService pool = Executors.newScheduledThreadPool(2, r -> {
-        Thread t = new Thread(r, "atlas-replay");
-        t.setDaemon(true);
-        return t;
-    });
+    private ScheduledExecutorService pool;
+
+    @PostConstruct
+    void start() {
+        pool = threads.single("atlas-push-replay");
+    }
 
     /** Replays the events in ({@code after}, {@code upTo}] to a session already in replay mode. */
     void replay(PushSession s, long after, long upTo) {
@@ -82,10 +84,5 @@ public class Replayer {
             long next = last;
             pool.execute(() -> step(s, next, upTo, false));
         }
-    }
-
-    @PreDestroy
-    void stop() {
-        pool.shutdownNow();
     }
 }

@@ -29,6 +29,9 @@ public final class SessionWriter {
     private long queuedBytes;
     private boolean inFlight;
     private boolean closed;
+    /** Set by {@link #closeWhenDrained}: the close that follows the last queued message. */
+    private int drainCode;
+    private String drainReason;
     /** When the send in flight started ({@link System#nanoTime}); meaningful while {@code inFlight}. */
     private long sendStartedNanos;
 
@@ -57,7 +60,7 @@ public final class SessionWriter {
         boolean overflow = false;
         boolean startPump = false;
         synchronized (this) {
-            if (closed) {
+            if (closed || drainReason != null) {
                 return false;
             }
             if (queue.size() >= maxMessages || queuedBytes + frame.bytes() > maxBytes) {
@@ -88,6 +91,26 @@ public final class SessionWriter {
     public void close(int code, String reason) {
         synchronized (this) {
             if (closed) {
+                return;
+            }
+            markClosed();
+        }
+        transport.close(code, reason);
+    }
+
+    /**
+     * Closes the session with the given code once every message queued so far has been sent (an acknowledgement
+     * that must reach the client before its connection ends); later offers are refused. Ordered by the queue
+     * itself, not by a timer. Idempotent, and a plain {@link #close} still closes at once.
+     */
+    public void closeWhenDrained(int code, String reason) {
+        synchronized (this) {
+            if (closed || drainReason != null) {
+                return;
+            }
+            if (inFlight || !queue.isEmpty()) {
+                drainCode = code;
+                drainReason = reason;
                 return;
             }
             markClosed();
@@ -160,10 +183,18 @@ public final class SessionWriter {
                 next = closed ? null : queue.poll();
                 if (next == null) {
                     inFlight = false;
-                    return;
+                    if (closed || drainReason == null) {
+                        return;
+                    }
+                    markClosed(); // drained: the close asked for by closeWhenDrained follows
+                } else {
+                    queuedBytes -= next.bytes();
+                    sendStartedNanos = System.nanoTime();
                 }
-                queuedBytes -= next.bytes();
-                sendStartedNanos = System.nanoTime();
+            }
+            if (next == null) {
+                transport.close(drainCode, drainReason);
+                return;
             }
             Send send = new Send(next.committedAtMillis());
             try {

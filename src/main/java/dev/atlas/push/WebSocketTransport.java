@@ -1,26 +1,126 @@
 package dev.atlas.push;
 
-import dev.atlas.push.websocket.WebSocketConnection;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.RemoteEndpoint;
+import jakarta.websocket.Session;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
- * {@link Transport} over a {@link WebSocketConnection}: the frame's ready bytes go to the socket as they are
- * (built once per event for every client), and neither sending nor closing ever blocks.
+ * {@link Transport} over a container WebSocket session ({@code jakarta.websocket}), for both endpoints.
+ *
+ * <p>A send is the standard asynchronous {@code sendText} with a completion handler: it never blocks the caller
+ * (a sender thread writing one event to thousands of sessions), and a client that stops reading keeps its send in
+ * flight, so its backlog waits, counted, in the {@link SessionWriter}. Closing and pinging are different: Tomcat
+ * writes control frames synchronously and makes them wait behind a send in flight, so they run on the closer pool
+ * ({@link PushThreads#closer()}), never on the caller's thread, bounded by the timeouts set in {@link #configure}.
+ *
+ * <p>Threading: {@link #send} is called by the session's writer, one send at a time; {@link #close} and
+ * {@link #ping} from any thread.
  */
-final class WebSocketTransport implements Transport {
-    private final WebSocketConnection connection;
+public final class WebSocketTransport implements Transport {
+    private static final Logger LOG = Logger.getLogger(WebSocketTransport.class.getName());
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
-    WebSocketTransport(WebSocketConnection connection) {
-        this.connection = connection;
+    /*
+     * Tomcat reads these session user properties (plain strings, no Tomcat type; other containers ignore them):
+     * how long a blocking send (a ping, the close frame) may wait — for the send in flight to finish and for the
+     * socket to take the frame — and how long a closed session waits for the client's close frame. Tomcat's
+     * defaults are 20 s, 50 ms for the close frame of any code but 1000 (too short for a slow consumer that is
+     * about to read again to see its 1013), and 30 s.
+     */
+    private static final String BLOCKING_SEND_TIMEOUT = "org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT";
+    private static final String CLOSE_SEND_TIMEOUT = "org.apache.tomcat.websocket.ABNORMAL_SESSION_CLOSE_SEND_TIMEOUT";
+    private static final String SESSION_CLOSE_TIMEOUT = "org.apache.tomcat.websocket.SESSION_CLOSE_TIMEOUT";
+
+    private final Session session;
+    private final RemoteEndpoint.Async remote;
+    private final Executor closer;
+    private final AtomicBoolean closing = new AtomicBoolean();
+
+    public WebSocketTransport(Session session, Executor closer) {
+        this.session = session;
+        this.remote = session.getAsyncRemote();
+        this.closer = closer;
+    }
+
+    /**
+     * Bounds what the container may block on for this session (Tomcat's user properties above): a close or ping
+     * waits at most {@code closeTimeout} for a stalled client, then the connection is cut.
+     */
+    public static void configure(Session session, Duration closeTimeout) {
+        Long ms = closeTimeout.toMillis();
+        session.getUserProperties().put(BLOCKING_SEND_TIMEOUT, ms);
+        session.getUserProperties().put(CLOSE_SEND_TIMEOUT, ms);
+        session.getUserProperties().put(SESSION_CLOSE_TIMEOUT, ms);
     }
 
     @Override
     public void send(Frame frame, Consumer<Throwable> done) {
-        connection.send(frame.websocket(), done);
+        remote.sendText(frame.text(), result -> done.accept(result.isOK() ? null : result.getException()));
     }
 
+    /** A WebSocket ping frame, written on the closer pool. */
+    public void ping() {
+        if (closing.get()) {
+            return;
+        }
+        closer.execute(() -> {
+            try {
+                remote.sendPing(EMPTY.duplicate());
+            } catch (IOException | RuntimeException e) {
+                LOG.log(Level.FINE, "Ping failed on session " + session.getId(), e);
+                close(CloseCodes.GOING_AWAY, "ping failed");
+            }
+        });
+    }
+
+    /**
+     * Sends the close frame behind what is in flight and ends the session; the endpoint's {@code onClose} follows.
+     * Idempotent; never blocks the caller.
+     */
     @Override
     public void close(int code, String reason) {
-        connection.close(code, reason);
+        if (closing.getAndSet(true)) {
+            return;
+        }
+        CloseReason why = new CloseReason(CloseReason.CloseCodes.getCloseCode(code), closeReason(reason));
+        closer.execute(() -> {
+            try {
+                session.close(why);
+            } catch (IOException | RuntimeException e) {
+                LOG.log(Level.FINE, "Close failed on session " + session.getId(), e);
+            }
+        });
+    }
+
+    /** Whether {@link #close} was called. */
+    public boolean isClosing() {
+        return closing.get();
+    }
+
+    /** A close reason cut to the 123 UTF-8 bytes a close frame allows, on a character boundary. */
+    static String closeReason(String reason) {
+        if (reason == null) {
+            return "";
+        }
+        if (reason.getBytes(StandardCharsets.UTF_8).length <= 123) {
+            return reason;
+        }
+        int end = reason.length();
+        while (end > 0 && Frame.utf8Length(reason.subSequence(0, end)) > 123) {
+            end--;
+            if (end > 0 && Character.isLowSurrogate(reason.charAt(end))) {
+                end--; // never split a surrogate pair
+            }
+        }
+        return reason.substring(0, end);
     }
 }

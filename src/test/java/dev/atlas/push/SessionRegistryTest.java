@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.atlas.config.AtlasConfig;
 import dev.atlas.config.ConfigException;
+import dev.atlas.push.ws.JsonWire;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;

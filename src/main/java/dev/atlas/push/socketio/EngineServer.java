@@ -1,84 +1,87 @@
 package dev.atlas.push.socketio;
 
+import dev.atlas.config.AtlasConfig;
+import dev.atlas.metrics.Metrics;
 import dev.atlas.push.CloseCodes;
-import dev.atlas.push.PushHub;
+import dev.atlas.push.HandshakeCheck;
+import dev.atlas.push.Heartbeat;
+import dev.atlas.push.PushDispatcher;
+import dev.atlas.push.PushThreads;
+import dev.atlas.push.SessionWriters;
+import dev.atlas.security.Authenticator;
 import dev.atlas.security.Principal;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import dev.atlas.push.websocket.WebSocketConnection;
-import dev.atlas.push.websocket.WebSocketGroup;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadFactory;
 
 /**
- * The Engine.IO sessions of this node, by sid, with the shared timer (heartbeats) and the executor that
- * answers held polling requests. Socket.IO sockets join the same push pipeline as {@code /ws} through
- * {@link PushHub}: same registry, same per-session writer, same envelope.
+ * The Engine.IO sessions of this node, by sid, and what they share: the settings, the heartbeat, and the pool that
+ * answers held polling requests (so that a sender thread never writes an HTTP response). Each session carries one
+ * Socket.IO socket that joins the same push pipeline as {@code /ws}: same dispatcher, registry, writer, envelope.
  *
  * <p>Thread-safe: a concurrent map; each session guards its own state.
  */
 @ApplicationScoped
 public class EngineServer {
-    @Inject
-    PushHub hub;
+    /** How long closing waits for a client that stopped reading before the connection is cut. */
+    static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+    /** Threads answering held polling GETs at once; a write to a polling client that stopped reading waits there. */
+    static final int POLLING_RESPONDERS = 8;
 
-    private final Map<String, EngineSession> sessions = new ConcurrentHashMap<>();
+    @Inject
+    AtlasConfig config;
+    @Inject
+    HandshakeCheck check;
+    @Inject
+    PushDispatcher dispatcher;
+    @Inject
+    Authenticator authenticator;
+    @Inject
+    Metrics metrics;
+    @Inject
+    PushThreads threads;
+    @Inject
+    SessionWriters writers;
+
+    private final Map<String, EngineTransport> sessions = new ConcurrentHashMap<>();
     private EngineSettings settings;
-    private ScheduledExecutorService scheduler;
-    private ExecutorService io;
-    private WebSocketGroup webSockets;
+    private Heartbeat heartbeat;
+    private ExecutorService responders;
 
     @PostConstruct
     void start() {
-        settings = EngineSettings.from(hub.config());
-        ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, daemon("atlas-engineio-timer"));
-        timers.setRemoveOnCancelPolicy(true); // a pong cancels its deadline: do not keep 10k dead tasks
-        scheduler = timers;
-        io = Executors.newCachedThreadPool(daemon("atlas-engineio-io"));
-        webSockets = new WebSocketGroup(settings.maxMessageBytes(), PushHub.CLOSE_TIMEOUT, timers);
+        settings = EngineSettings.from(config);
+        heartbeat = new Heartbeat(Duration.ofMillis(settings.pingIntervalMillis()),
+                Duration.ofMillis(settings.pingTimeoutMillis()), threads);
+        responders = threads.pool("atlas-push-polling", POLLING_RESPONDERS);
     }
 
     @PreDestroy
     void stop() {
-        for (EngineSession s : sessions.values()) {
+        heartbeat.stop();
+        for (EngineTransport s : sessions.values()) {
             s.terminate("server shutting down", CloseCodes.GOING_AWAY);
         }
-        try {
-            webSockets.closeAll(CloseCodes.GOING_AWAY, "server shutting down", PushHub.SHUTDOWN_WAIT);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        scheduler.shutdownNow();
-        io.shutdown();
     }
 
-    /** A new session that starts on long-polling; the caller answers the GET with its handshake. */
-    EngineSession openPolling(Principal principal, String clientIp) {
-        EngineSession s = new EngineSession(this, null, principal, clientIp);
+    /** A new session, on long-polling ({@code websocket} null) or on a WebSocket; its handshake is queued. */
+    EngineTransport open(EngineWebSocket websocket, Principal principal, String clientIp) {
+        EngineTransport s = new EngineTransport(this, websocket, principal, clientIp);
         sessions.put(s.sid(), s);
+        s.open(settings.handshake(s.sid(), websocket == null));
         return s;
     }
 
-    /** A new session that starts (and stays) on a WebSocket; its handshake is sent at once. */
-    EngineSession openWebSocket(WebSocketConnection ws, Principal principal, String clientIp) {
-        EngineSession s = new EngineSession(this, ws, principal, clientIp);
-        sessions.put(s.sid(), s);
-        s.open(settings.handshake(s.sid(), false));
-        return s;
-    }
-
-    EngineSession find(String sid) {
+    EngineTransport find(String sid) {
         return sid == null || !Sids.isWellFormed(sid) ? null : sessions.get(sid);
     }
 
-    void forget(EngineSession s) {
+    void forget(EngineTransport s) {
         sessions.remove(s.sid(), s);
     }
 
@@ -87,32 +90,15 @@ public class EngineServer {
         return sessions.size();
     }
 
-    /** The WebSocket connections of {@code /socket.io/}. */
-    WebSocketGroup webSockets() {
-        return webSockets;
-    }
-
     EngineSettings settings() {
         return settings;
     }
 
-    public PushHub hub() {
-        return hub;
+    Heartbeat heartbeat() {
+        return heartbeat;
     }
 
-    ScheduledExecutorService scheduler() {
-        return scheduler;
-    }
-
-    ExecutorService io() {
-        return io;
-    }
-
-    private static ThreadFactory daemon(String name) {
-        return r -> {
-            Thread t = new Thread(r, name);
-            t.setDaemon(true);
-            return t;
-        };
+    ExecutorService responders() {
+        return responders;
     }
 }

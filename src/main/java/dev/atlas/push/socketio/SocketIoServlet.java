@@ -1,9 +1,11 @@
 package dev.atlas.push.socketio;
 
-import dev.atlas.push.WsServlet;
-import dev.atlas.push.websocket.WebSocketHandshake;
+import dev.atlas.push.HandshakeCheck;
+import dev.atlas.push.HandshakeResult;
+import dev.atlas.push.PlainConfigurator;
 import dev.atlas.security.Principal;
 import jakarta.inject.Inject;
+import jakarta.servlet.ServletException;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -13,22 +15,31 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import jakarta.websocket.DeploymentException;
+import jakarta.websocket.server.ServerContainer;
+import jakarta.websocket.server.ServerEndpointConfig;
 
 /**
  * {@code /socket.io/}: Engine.IO v4 over HTTP long-polling, and the door to its WebSocket transport.
  * Every request is checked as the reference server does ({@code EIO}, {@code transport}, {@code sid},
- * method) and refused with the protocol's JSON error; a valid WebSocket request is upgraded here, with
- * {@link WebSocketHandshake#upgrade}, so that refusals happen before the handshake.
+ * method) and refused with the protocol's JSON error; a valid WebSocket request is upgraded here, to an
+ * {@link EngineWebSocket} of the container's WebSocket implementation, with the standard
+ * {@code ServerContainer.upgradeHttpToWebSocket} (Jakarta WebSocket 2.1), so that refusals happen before the
+ * handshake.
  *
  * <p>Held GETs use servlet async: no thread waits for a polling client. Stateless; thread-safe.
  */
 @WebServlet(urlPatterns = "/socket.io/*", asyncSupported = true)
 public class SocketIoServlet extends HttpServlet {
+    private static final PlainConfigurator PLAIN = new PlainConfigurator();
+
     @Inject
     EngineServer server;
+    @Inject
+    HandshakeCheck check;
 
     @Override
-    protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+    protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException, ServletException {
         // The query string only: getParameter() would read a form-encoded POST body as parameters.
         Map<String, String> query = query(req.getQueryString());
         if (!String.valueOf(EnginePacket.PROTOCOL).equals(query.get("EIO"))) {
@@ -43,16 +54,16 @@ public class SocketIoServlet extends HttpServlet {
         }
         boolean upgrade = "websocket".equalsIgnoreCase(req.getHeader("Upgrade"));
         String sid = query.get("sid");
-        if (!server.hub().authenticator().originAllowed(req.getHeader("Origin"), req.getScheme(), req.getHeader("Host"))) {
+        if (!check.originAllowed(req)) {
             error(resp, EngineError.FORBIDDEN);
             return;
         }
         if (sid != null) {
-            EngineSession session = server.find(sid);
+            EngineTransport session = server.find(sid);
             if (session == null) {
                 error(resp, EngineError.UNKNOWN_SID);
             } else if (!polling) {
-                if (!upgrade || session.mode() != EngineSession.Mode.POLLING) {
+                if (!upgrade || session.mode() != EngineTransport.Mode.POLLING) {
                     error(resp, EngineError.BAD_REQUEST);
                 } else {
                     upgrade(req, resp, sid, null, null);
@@ -78,22 +89,17 @@ public class SocketIoServlet extends HttpServlet {
             return;
         }
         // A new session: token (header or access_token), connections per IP — before any session exists.
-        String ip = server.hub().clientIp(req);
-        WsServlet.Handshakes.Outcome outcome = WsServlet.Handshakes.check(server.hub(), req, ip);
-        if (outcome.status() != 0) {
-            text(resp, outcome.status(), "{\"code\":4,\"message\":" + JsonText.quoted(outcome.detail()) + "}",
+        HandshakeResult result = check.check(req, "socket.io");
+        if (result instanceof HandshakeResult.Refused refused) {
+            refused.write(resp, "{\"code\":4,\"message\":" + JsonText.quoted(refused.detail()) + "}",
                     EngineError.CONTENT_TYPE);
-            if (outcome.challenge() != null) {
-                resp.setHeader("WWW-Authenticate", outcome.challenge());
-            }
             return;
         }
+        HandshakeResult.Accepted accepted = (HandshakeResult.Accepted) result;
         if (!polling) {
-            upgrade(req, resp, null, outcome.principal(), ip);
+            upgrade(req, resp, null, accepted.principal(), accepted.clientIp());
         } else {
-            EngineSession session = server.openPolling(outcome.principal(), ip);
-            session.open(server.settings().handshake(session.sid(), true));
-            session.poll(req, resp);
+            server.open(null, accepted.principal(), accepted.clientIp()).poll(req, resp);
         }
     }
 
@@ -117,29 +123,47 @@ public class SocketIoServlet extends HttpServlet {
         return out;
     }
 
+    /**
+     * Upgrades to an {@link EngineWebSocket}: a new session ({@code sid} null; {@code ip} holds a connection slot) or
+     * the probe of the polling session {@code sid}. A request that is no valid opening handshake is the protocol's
+     * "Bad request" with the RFC's status (400, or 426).
+     */
     private void upgrade(HttpServletRequest req, HttpServletResponse resp, String sid, Principal principal, String ip)
-            throws IOException {
-        WebSocketHandshake.Refusal refusal = WebSocketHandshake.check(req);
-        if (refusal != null) {
+            throws IOException, ServletException {
+        HandshakeResult.Refused malformed = HandshakeCheck.upgradeRefusal(req);
+        if (malformed != null) {
             if (ip != null) {
-                server.hub().connections().release(ip);
+                check.release(ip);
             }
-            WebSocketHandshake.refuseHeaders(refusal, resp);
-            text(resp, refusal.status(), EngineError.BAD_REQUEST.json(), EngineError.CONTENT_TYPE);
+            malformed.write(resp, EngineError.BAD_REQUEST.json(), EngineError.CONTENT_TYPE);
             return;
         }
+        ServerEndpointConfig config = ServerEndpointConfig.Builder.create(EngineWebSocket.class, "/socket.io/")
+                .configurator(PLAIN).build();
+        Map<String, Object> props = config.getUserProperties();
+        props.put(EngineWebSocket.SERVER, server);
+        if (sid != null) {
+            props.put(EngineWebSocket.SID, sid);
+        }
+        if (principal != null) {
+            props.put(EngineWebSocket.PRINCIPAL, principal);
+        }
+        if (ip != null) {
+            props.put(EngineWebSocket.CLIENT_IP, ip);
+        }
+        ServerContainer container = (ServerContainer) getServletContext().getAttribute(ServerContainer.class.getName());
         try {
-            WebSocketHandshake.upgrade(req, resp, server.webSockets(), new EngineWebSocket(server, sid, principal, ip));
-        } catch (IOException | RuntimeException e) {
+            container.upgradeHttpToWebSocket(req, resp, config, Map.of());
+        } catch (DeploymentException | IOException | RuntimeException e) {
             if (ip != null) {
-                server.hub().connections().release(ip);
+                check.release(ip);
             }
-            throw e;
+            throw new ServletException("WebSocket upgrade failed", e);
         }
     }
 
     /** Reads a POST body up to maxPayload; a larger one is answered with 413 and ends the session. */
-    private String readBody(HttpServletRequest req, HttpServletResponse resp, EngineSession session) throws IOException {
+    private String readBody(HttpServletRequest req, HttpServletResponse resp, EngineTransport session) throws IOException {
         int max = server.settings().maxPayloadBytes();
         if (req.getContentLengthLong() > max) {
             tooLarge(resp, session);
@@ -160,7 +184,7 @@ public class SocketIoServlet extends HttpServlet {
         return out.toString(StandardCharsets.UTF_8);
     }
 
-    private static void tooLarge(HttpServletResponse resp, EngineSession session) throws IOException {
+    private static void tooLarge(HttpServletResponse resp, EngineTransport session) throws IOException {
         text(resp, 413, "Payload Too Large", "text/plain; charset=UTF-8");
         session.terminate("polling body over maxPayload", dev.atlas.push.CloseCodes.TOO_BIG);
     }

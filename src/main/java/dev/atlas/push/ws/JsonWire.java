@@ -1,5 +1,8 @@
-package dev.atlas.push;
+package dev.atlas.push.ws;
 
+import dev.atlas.push.Envelope;
+import dev.atlas.push.PushSession;
+import dev.atlas.push.Wire;
 import java.time.Instant;
 
 /** {@code /ws}: the envelope itself is the frame; {@code hello} carries the last event id. */
