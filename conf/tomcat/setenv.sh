@@ -18,6 +18,12 @@ CATALINA_OPTS="$CATALINA_OPTS -XX:+UseG1GC -XX:MaxGCPauseMillis=200"
 CATALINA_OPTS="$CATALINA_OPTS -XX:+HeapDumpOnOutOfMemoryError -XX:HeapDumpPath=${CATALINA_BASE:-.}/logs"
 CATALINA_OPTS="$CATALINA_OPTS -XX:+ExitOnOutOfMemoryError"
 
+# WebSocket buffers: Tomcat gives every WebSocket session three buffers of this size (frame input, output, and
+# the UTF-8 encoding of an outgoing message), 8 KiB each by default. Atlas reads client messages in parts and sends
+# envelopes of a few hundred bytes, so 2 KiB holds nearly every message in one frame (a longer one goes out as
+# several frames) at a quarter of the memory per connection (docs/benchmarks.md). The embedded launcher sets the same.
+CATALINA_OPTS="$CATALINA_OPTS -Dorg.apache.tomcat.websocket.DEFAULT_BUFFER_SIZE=2048"
+
 # UTC and UTF-8 regardless of the host's locale (event timestamps are UTC anyway).
 CATALINA_OPTS="$CATALINA_OPTS -Duser.timezone=UTC -Dfile.encoding=UTF-8"
 

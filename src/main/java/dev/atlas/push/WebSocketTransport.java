@@ -93,6 +93,9 @@ public final class WebSocketTransport implements Transport {
         }
         CloseReason why = new CloseReason(CloseReason.CloseCodes.getCloseCode(code), closeReason(reason));
         closer.execute(() -> {
+            if (!session.isOpen()) {
+                return; // the container is closing it already (a protocol error, the client's close): its code stands
+            }
             try {
                 session.close(why);
             } catch (IOException | RuntimeException e) {

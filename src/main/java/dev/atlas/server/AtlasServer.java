@@ -32,6 +32,16 @@ public final class AtlasServer {
     private static final long UNLOAD_DELAY_MS = 10_000;
     /** The connector's per-connection socket buffers (socket.appReadBufSize, socket.appWriteBufSize). */
     static final int SOCKET_BUFFER_BYTES = 1024;
+    /**
+     * Tomcat's WebSocket sessions each hold three buffers of this size (frame input, output, and the UTF-8 encoding
+     * of an outgoing message), 8 KiB each by default. An event envelope is a few hundred bytes and client messages are
+     * read in parts, so 2 KiB fits nearly every message in one frame (a larger one goes out as several frames of one
+     * message, each its own write) at a quarter of the memory. A system property read once, when Tomcat's WebSocket
+     * classes load: set before the server starts unless the command line chose a value. Stock Tomcat: the same
+     * property in conf/tomcat/setenv.sh. Measured in docs/benchmarks.md.
+     */
+    static final String WS_BUFFER_PROPERTY = "org.apache.tomcat.websocket.DEFAULT_BUFFER_SIZE";
+    static final int WS_BUFFER_BYTES = 2048;
 
     private AtlasServer() {
     }
@@ -43,6 +53,9 @@ public final class AtlasServer {
             System.exit(2);
         }
         AtlasConfig config = AtlasConfig.load();
+        if (System.getProperty(WS_BUFFER_PROPERTY) == null) {
+            System.setProperty(WS_BUFFER_PROPERTY, Integer.toString(WS_BUFFER_BYTES));
+        }
         Tomcat tomcat = start(war, config);
         String host = bindAddress(config);
         String shown = host.equals("0.0.0.0") ? "localhost" : host;

@@ -90,6 +90,30 @@ public class EngineServer {
         return sessions.size();
     }
 
+    PushThreads threads() {
+        return threads;
+    }
+
+    SessionWriters writers() {
+        return writers;
+    }
+
+    HandshakeCheck check() {
+        return check;
+    }
+
+    PushDispatcher dispatcher() {
+        return dispatcher;
+    }
+
+    Authenticator authenticator() {
+        return authenticator;
+    }
+
+    Metrics metrics() {
+        return metrics;
+    }
+
     EngineSettings settings() {
         return settings;
     }

@@ -47,7 +47,7 @@ public class EngineWebSocket extends Endpoint {
         EngineServer server = (EngineServer) props.get(SERVER);
         this.session = session;
         WebSocketTransport.configure(session, EngineServer.CLOSE_TIMEOUT);
-        transport = new WebSocketTransport(session, server.threads.closer());
+        transport = new WebSocketTransport(session, server.threads().closer());
         assembler = new MessageAssembler(server.settings().maxMessageBytes());
         session.addMessageHandler(String.class, (MessageHandler.Partial<String>) this::onPart);
         session.addMessageHandler(ByteBuffer.class, (MessageHandler.Partial<ByteBuffer>) (part, last) -> onBinary());

@@ -41,7 +41,7 @@ final class SocketIoSocket implements AuthLifecycle.Owner {
         this.engine = engine;
         this.writer = engine.writer();
         this.connectionPrincipal = connectionPrincipal;
-        this.auth = new AuthLifecycle(server.authenticator, server.threads, server.metrics, "socket.io",
+        this.auth = new AuthLifecycle(server.authenticator(), server.threads(), server.metrics(), "socket.io",
                 "session " + engine.sid() + (clientIp == null ? "" : " from " + clientIp), this);
     }
 
@@ -122,7 +122,7 @@ final class SocketIoSocket implements AuthLifecycle.Owner {
         }
         if (s != null) {
             s.viewer(principal);
-            server.dispatcher.open(s, after); // the missed events when resuming, then every event
+            server.dispatcher().open(s, after); // the missed events when resuming, then every event
         }
     }
 
@@ -139,7 +139,7 @@ final class SocketIoSocket implements AuthLifecycle.Owner {
         }
         auth.reset();
         if (s != null) {
-            server.dispatcher.unregister(s);
+            server.dispatcher().unregister(s);
         }
     }
 
@@ -208,7 +208,7 @@ final class SocketIoSocket implements AuthLifecycle.Owner {
         }
         auth.end();
         if (s != null) {
-            server.dispatcher.close(s);
+            server.dispatcher().close(s);
         }
     }
 }

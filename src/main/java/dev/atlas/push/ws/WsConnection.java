@@ -60,11 +60,11 @@ final class WsConnection implements AuthLifecycle.Owner, Heartbeat.Peer {
         this.sessions = sessions;
         this.session = session;
         WebSocketTransport.configure(session, WsSessions.CLOSE_TIMEOUT);
-        this.transport = new WebSocketTransport(session, sessions.threads.closer());
-        this.push = new PushSession(session.getId(), "ws", JsonWire.INSTANCE, sessions.writers.open(transport));
+        this.transport = new WebSocketTransport(session, sessions.threads().closer());
+        this.push = new PushSession(session.getId(), "ws", JsonWire.INSTANCE, sessions.writers().open(transport));
         this.assembler = new MessageAssembler(sessions.maxMessageBytes());
         this.rate = new MessageRate(sessions.maxMessagesPerMinute());
-        this.auth = new AuthLifecycle(sessions.authenticator, sessions.threads, sessions.metrics, "ws",
+        this.auth = new AuthLifecycle(sessions.authenticator(), sessions.threads(), sessions.metrics(), "ws",
                 "session " + session.getId(), this);
     }
 
@@ -102,7 +102,7 @@ final class WsConnection implements AuthLifecycle.Owner, Heartbeat.Peer {
     private Principal checkHere(WsConfigurator.Unchecked h) {
         URI uri = session.getRequestURI();
         String scheme = uri != null && "wss".equalsIgnoreCase(uri.getScheme()) ? "https" : "http";
-        if (!sessions.authenticator.originAllowed(h.origin(), scheme, h.host())) {
+        if (!sessions.authenticator().originAllowed(h.origin(), scheme, h.host())) {
             LOG.info(() -> "Refused origin " + h.origin() + " on /ws session " + session.getId());
             close(CloseCodes.POLICY_VIOLATION, "origin not allowed");
             return null;
@@ -121,7 +121,7 @@ final class WsConnection implements AuthLifecycle.Owner, Heartbeat.Peer {
     @Override
     public void register(Principal principal) {
         push.viewer(principal);
-        sessions.dispatcher.open(push, resumeAfter);
+        sessions.dispatcher().open(push, resumeAfter);
     }
 
     @Override
@@ -210,7 +210,7 @@ final class WsConnection implements AuthLifecycle.Owner, Heartbeat.Peer {
         } else if (!auth.registered()) {
             resumeAfter = after; // applied when the session authenticates
         } else {
-            sessions.dispatcher.resume(push, after);
+            sessions.dispatcher().resume(push, after);
         }
     }
 
@@ -249,11 +249,11 @@ final class WsConnection implements AuthLifecycle.Owner, Heartbeat.Peer {
         }
         auth.end();
         sessions.heartbeat().leave(heartbeat);
-        sessions.dispatcher.close(push);
-        sessions.writers.closed(push.writer());
+        sessions.dispatcher().close(push);
+        sessions.writers().closed(push.writer());
         sessions.forget(this);
         if (ip != null) {
-            sessions.check.release(ip);
+            sessions.check().release(ip);
         }
         LOG.info(() -> "Disconnected /ws session " + session.getId() + (ip == null ? "" : " from " + ip)
                 + " with close code " + code);

@@ -79,6 +79,30 @@ public class WsSessions {
         return open.size();
     }
 
+    PushThreads threads() {
+        return threads;
+    }
+
+    SessionWriters writers() {
+        return writers;
+    }
+
+    HandshakeCheck check() {
+        return check;
+    }
+
+    PushDispatcher dispatcher() {
+        return dispatcher;
+    }
+
+    Authenticator authenticator() {
+        return authenticator;
+    }
+
+    Metrics metrics() {
+        return metrics;
+    }
+
     int maxMessageBytes() {
         return maxMessageBytes;
     }
