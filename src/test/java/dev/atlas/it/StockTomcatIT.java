@@ -3,21 +3,28 @@ package dev.atlas.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Locale;
 import java.util.Map;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The built WAR, unchanged, as {@code ROOT.war} in a stock Tomcat 10.1 from Maven Central, configured by
- * environment variables only (a production setup: a signing secret, tokens required): REST and {@code /ws}
- * work as in the embedded run.
+ * The built WAR, unchanged, as {@code ROOT.war} in a stock Tomcat from Maven Central — 10.1 and 11 — configured by
+ * environment variables only (a production setup: a signing secret, tokens required): REST and {@code /ws} work as
+ * in the embedded run.
  */
 class StockTomcatIT {
+    @RegisterExtension
+    static final StockContainer.LogOnFailure LOGS = new StockContainer.LogOnFailure();
 
-    @Test
-    void theWarDeploysUnchangedIntoAStockTomcat() throws Exception {
-        Map<String, String> env = Map.of("ATLAS_DATA_DIR", AtlasProcess.target().resolve("stock-base/data").toString(),
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(StockTomcat.Distribution.class)
+    void theWarDeploysUnchangedIntoAStockTomcat(StockTomcat.Distribution distribution) throws Exception {
+        String name = distribution.name().toLowerCase(Locale.ROOT);
+        Map<String, String> env = Map.of("ATLAS_DATA_DIR", AtlasProcess.target().resolve("stock-base/data-" + name).toString(),
                 "ATLAS_JWT_SECRET", Tokens.SECRET);
-        try (StockTomcat tomcat = new StockTomcat("tomcat10", env).start()) {
+        try (StockTomcat tomcat = LOGS.track(new StockTomcat(distribution, name, env)).start()) {
             Api api = new Api(tomcat::uri, Tokens.admin());
             assertEquals(401, new Api(tomcat::uri).get("/api/tasks").status(), "no token, no tasks");
             try (WsClient ws = WsClient.connectReady(tomcat.wsUri("/ws?access_token=" + Tokens.admin()))) {
