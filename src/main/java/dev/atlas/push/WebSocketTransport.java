@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.logging.Level;
@@ -72,14 +73,18 @@ public final class WebSocketTransport implements Transport {
         if (closing.get()) {
             return;
         }
-        closer.execute(() -> {
-            try {
-                remote.sendPing(EMPTY.duplicate());
-            } catch (IOException | RuntimeException e) {
-                LOG.log(Level.FINE, "Ping failed on session " + session.getId(), e);
-                close(CloseCodes.GOING_AWAY, "ping failed");
-            }
-        });
+        try {
+            closer.execute(() -> {
+                try {
+                    remote.sendPing(EMPTY.duplicate());
+                } catch (IOException | RuntimeException e) {
+                    LOG.log(Level.FINE, "Ping failed on session " + session.getId(), e);
+                    close(CloseCodes.GOING_AWAY, "ping failed");
+                }
+            });
+        } catch (RejectedExecutionException stopped) {
+            // the application is stopping: no more pings
+        }
     }
 
     /**
@@ -92,7 +97,7 @@ public final class WebSocketTransport implements Transport {
             return;
         }
         CloseReason why = new CloseReason(CloseReason.CloseCodes.getCloseCode(code), closeReason(reason));
-        closer.execute(() -> {
+        Runnable closing = () -> {
             if (!session.isOpen()) {
                 return; // the container is closing it already (a protocol error, the client's close): its code stands
             }
@@ -101,7 +106,12 @@ public final class WebSocketTransport implements Transport {
             } catch (IOException | RuntimeException e) {
                 LOG.log(Level.FINE, "Close failed on session " + session.getId(), e);
             }
-        });
+        };
+        try {
+            closer.execute(closing);
+        } catch (RejectedExecutionException stopped) {
+            closing.run(); // the application is stopping and its threads are gone: close on this thread
+        }
     }
 
     /** Whether {@link #close} was called. */

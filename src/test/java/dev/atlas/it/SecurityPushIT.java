@@ -56,6 +56,31 @@ class SecurityPushIT {
         return WsClient.handshakeStatus(uri, headers);
     }
 
+    /**
+     * A refused token is a 401 that names the scheme ({@code WWW-Authenticate: Bearer}, RFC 6750) on every push door:
+     * the header is set before the body, so it is not lost once the body filled the declared length.
+     */
+    @Test
+    void handshake401sCarryTheBearerChallenge() throws java.io.IOException {
+        String forged = Tokens.sign("a-completely-different-secret-32bytes+", c -> c.claim("role", "admin"));
+        for (URI uri : List.of(ws("?access_token=" + forged),
+                server.wsUri("/socket.io/?EIO=4&transport=websocket&access_token=" + forged))) {
+            HttpResponse<?> refusal = WsClient.handshakeRefusal(uri, Map.of());
+            assertEquals(401, refusal.statusCode(), uri.toString());
+            assertTrue(refusal.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Bearer"),
+                    uri + ": " + refusal.headers().map());
+        }
+        HttpResponse<String> polling = get(server.uri("/socket.io/?EIO=4&transport=polling&access_token=" + forged), Map.of());
+        assertEquals(401, polling.statusCode());
+        assertTrue(polling.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Bearer"), polling.headers().map().toString());
+        RawWebSocket.HttpAnswer raw = RawWebSocket.request(server.port(), "GET", "/ws?access_token=" + forged,
+                RawWebSocket.upgradeHeaders(server.port(), RawWebSocket.newKey()));
+        assertEquals(401, raw.status());
+        assertTrue(raw.headers().get("www-authenticate").startsWith("Bearer"), raw.headers().toString());
+        assertTrue(raw.headers().get("content-type").startsWith("application/problem+json"), raw.headers().toString());
+        assertEquals(401, WsClient.JSON.readTree(raw.body()).path("status").asInt());
+    }
+
     @Test
     void badTokensAreRefusedAtTheHandshake() {
         String expired = Tokens.sign(Tokens.SECRET, c -> c.claim("role", "admin").expirationTime(Date.from(Instant.now().minusSeconds(300))));

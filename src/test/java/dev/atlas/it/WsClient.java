@@ -61,15 +61,24 @@ public final class WsClient implements AutoCloseable {
      * dropped at once), otherwise the refusal's status (400, 401, 403, 429 …).
      */
     public static int handshakeStatus(URI uri, java.util.Map<String, String> headers) {
+        java.net.http.HttpResponse<?> refusal = handshakeRefusal(uri, headers);
+        return refusal == null ? 101 : refusal.statusCode();
+    }
+
+    /**
+     * Attempts a WebSocket handshake: null when it succeeds (the socket is dropped at once), otherwise the refusal
+     * with its status, headers and body (a String, or null when the client did not keep it).
+     */
+    public static java.net.http.HttpResponse<?> handshakeRefusal(URI uri, java.util.Map<String, String> headers) {
         try {
             WebSocket.Builder b = HttpClient.newHttpClient().newWebSocketBuilder();
             headers.forEach(b::header);
             b.buildAsync(uri, new WebSocket.Listener() {
             }).get(10, TimeUnit.SECONDS).abort();
-            return 101;
+            return null;
         } catch (java.util.concurrent.ExecutionException e) {
             if (e.getCause() instanceof java.net.http.WebSocketHandshakeException h) {
-                return h.getResponse().statusCode();
+                return h.getResponse();
             }
             throw new AssertionError(e);
         } catch (Exception e) {

@@ -72,6 +72,11 @@ public class WsSessions {
 
     void forget(WsConnection c) {
         open.remove(c);
+        if (open.isEmpty()) {
+            synchronized (this) {
+                notifyAll(); // a shutdown may be waiting for the last close
+            }
+        }
     }
 
     /** Open {@code /ws} connections, authenticated or not. */
@@ -122,12 +127,15 @@ public class WsSessions {
             c.close(CloseCodes.GOING_AWAY, "server shutting down");
         }
         long deadline = System.nanoTime() + SHUTDOWN_WAIT.toNanos();
-        while (!open.isEmpty() && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(20); // waiting for the closes on the closer pool; bounded by SHUTDOWN_WAIT
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
+        synchronized (this) {
+            long left;
+            while (!open.isEmpty() && (left = deadline - System.nanoTime()) > 0) {
+                try {
+                    java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(this, left); // until the last close
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
             }
         }
     }
