@@ -11,7 +11,7 @@ import dev.atlas.event.EventLog;
 import dev.atlas.event.EventType;
 import dev.atlas.event.TaskEvent;
 import dev.atlas.metrics.Metrics;
-import dev.atlas.metrics.TestMetrics;
+import dev.atlas.metrics.MetricsOutsideCdi;
 import dev.atlas.security.Principal;
 import dev.atlas.security.Role;
 import java.io.UncheckedIOException;
@@ -48,7 +48,7 @@ final class PushRig implements AutoCloseable {
     final EventLog eventLog = new EventLog();
     final SessionRegistry registry = new SessionRegistry();
     final Replayer replayer = new Replayer();
-    final Metrics metrics = TestMetrics.started();
+    final Metrics metrics = MetricsOutsideCdi.started();
     final PushDispatcher dispatcher = new PushDispatcher();
     private final AtomicInteger sessions = new AtomicInteger();
     private final AtomicInteger tasks = new AtomicInteger();
@@ -87,13 +87,13 @@ final class PushRig implements AutoCloseable {
             dispatcher.stop();
         }
         replayer.stop();
-        TestMetrics.close(metrics);
+        MetricsOutsideCdi.close(metrics);
         db.close();
     }
 
     /** How many events the dispatcher has dispatched (each must count once, however often it was fired). */
     long dispatchedCount() {
-        return TestMetrics.eventsCommitted(metrics);
+        return MetricsOutsideCdi.eventsCommitted(metrics);
     }
 
     // ---- events ----

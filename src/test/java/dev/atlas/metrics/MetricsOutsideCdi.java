@@ -1,8 +1,8 @@
 package dev.atlas.metrics;
 
 /** {@link Metrics} outside CDI, for tests of other packages: started and closed as the container would. */
-public final class TestMetrics {
-    private TestMetrics() {
+public final class MetricsOutsideCdi {
+    private MetricsOutsideCdi() {
     }
 
     /** A started {@link Metrics}, with its own registry. */
