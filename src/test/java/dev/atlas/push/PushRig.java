@@ -11,6 +11,7 @@ import dev.atlas.event.EventLog;
 import dev.atlas.event.EventType;
 import dev.atlas.event.TaskEvent;
 import dev.atlas.metrics.Metrics;
+import dev.atlas.push.ws.JsonWire;
 import dev.atlas.metrics.MetricsOutsideCdi;
 import dev.atlas.security.Principal;
 import dev.atlas.security.Role;
@@ -50,9 +51,9 @@ final class PushRig implements AutoCloseable {
     final Replayer replayer = new Replayer();
     final Metrics metrics = MetricsOutsideCdi.started();
     final PushDispatcher dispatcher = new PushDispatcher();
+    final PushThreads threads = new PushThreads();
     private final AtomicInteger sessions = new AtomicInteger();
     private final AtomicInteger tasks = new AtomicInteger();
-    private boolean started;
 
     /** A rig with {@code senders} sender threads (1: every session is written on the dispatcher thread). */
     PushRig(int senders) {
@@ -64,11 +65,14 @@ final class PushRig implements AutoCloseable {
         registry.init();
         replayer.db = db;
         replayer.eventLog = eventLog;
+        replayer.threads = threads;
+        replayer.start();
         dispatcher.db = db;
         dispatcher.eventLog = eventLog;
         dispatcher.registry = registry;
         dispatcher.replayer = replayer;
         dispatcher.metrics = metrics;
+        dispatcher.threads = threads;
     }
 
     static Principal agent(String wallet) {
@@ -78,15 +82,11 @@ final class PushRig implements AutoCloseable {
     /** Starts the dispatcher: it reads the last event id of the outbox as its last dispatched id. */
     void start() {
         dispatcher.start();
-        started = true;
     }
 
     @Override
     public void close() {
-        if (started) {
-            dispatcher.stop();
-        }
-        replayer.stop();
+        threads.stop(); // the dispatcher's, the senders' and the replay's threads
         MetricsOutsideCdi.close(metrics);
         db.close();
     }

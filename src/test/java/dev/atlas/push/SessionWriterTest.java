@@ -61,6 +61,39 @@ class SessionWriterTest {
     }
 
     @Test
+    void closeWhenDrainedClosesAfterTheQueuedMessagesAndRefusesLaterOnes() {
+        SessionWriter w = new SessionWriter(transport, 100, LOTS);
+        assertTrue(w.offer("ack"));
+        assertTrue(w.offer("disconnect"));
+        w.closeWhenDrained(CloseCodes.POLICY_VIOLATION, "authentication failed");
+        assertFalse(w.offer("late"), "nothing after the close was asked for");
+        assertEquals(List.of(), transport.closes(), "not before the queued messages are out");
+        transport.completeNext(null);
+        assertEquals(List.of(), transport.closes(), "one is still queued");
+        transport.completeNext(null);
+        assertEquals(List.of("ack", "disconnect"), transport.sent());
+        assertEquals(List.of(new RecordingTransport.Close(CloseCodes.POLICY_VIOLATION, "authentication failed")),
+                transport.closes());
+        assertTrue(w.isClosed());
+    }
+
+    @Test
+    void closeWhenDrainedOnAnIdleWriterClosesAtOnceAndAPlainCloseStillWins() {
+        SessionWriter idle = new SessionWriter(transport, 100, LOTS);
+        idle.closeWhenDrained(CloseCodes.POLICY_VIOLATION, "bye");
+        assertEquals(List.of(new RecordingTransport.Close(CloseCodes.POLICY_VIOLATION, "bye")), transport.closes());
+
+        RecordingTransport other = new RecordingTransport();
+        SessionWriter busy = new SessionWriter(other, 100, LOTS);
+        assertTrue(busy.offer("m1"));
+        busy.closeWhenDrained(CloseCodes.POLICY_VIOLATION, "later");
+        busy.close(CloseCodes.GOING_AWAY, "now");
+        other.completeNext(null);
+        assertEquals(List.of(new RecordingTransport.Close(CloseCodes.GOING_AWAY, "now")), other.closes(),
+                "the plain close went out at once, the drained one never");
+    }
+
+    @Test
     void oneSendInFlightAndTheNextStartsOnCompletion() {
         SessionWriter w = new SessionWriter(transport, 100, LOTS);
         assertTrue(w.offer("m1"));
