@@ -54,7 +54,31 @@ class JettySmokeIT {
             assertEquals(200, got.status(), got::body);
             assertEquals(task, got.json());
             assertEquals(200, api.get("/index.html").status(), "the WAR's static files through Jetty's default servlet");
+            aBadTokenGetsNoSession(jetty);
             assertEquals(404, api.get("/api/tasks/424242").status());
+        }
+    }
+
+    /**
+     * Jetty upgrades {@code /ws} before the application's filters run, so the endpoint checks the handshake itself: a
+     * forged token or a foreign origin never gets a session — refused at the handshake (401/403, where the filter ran
+     * first) or closed with 1008 before any message.
+     */
+    private static void aBadTokenGetsNoSession(Jetty jetty) {
+        String forged = Tokens.sign("a-completely-different-secret-32bytes+", c -> c.claim("role", "admin"));
+        refusedOrClosed(jetty.wsUri("/ws?access_token=" + forged), Map.of(), 401);
+        refusedOrClosed(jetty.wsUri("/ws?access_token=" + Tokens.admin()), Map.of("Origin", "https://evil.example"), 403);
+    }
+
+    private static void refusedOrClosed(java.net.URI uri, Map<String, String> headers, int status) {
+        java.net.http.HttpResponse<?> refusal = WsClient.handshakeRefusal(uri, headers);
+        if (refusal != null) {
+            assertEquals(status, refusal.statusCode());
+            return;
+        }
+        try (WsClient c = WsClient.connect(uri, headers)) {
+            assertEquals(1008, c.awaitClose());
+            assertTrue(c.noPendingMessages(), "no hello, no event");
         }
     }
 }

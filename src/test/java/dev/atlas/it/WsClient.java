@@ -43,14 +43,20 @@ public final class WsClient implements AutoCloseable {
         socket.request(Long.MAX_VALUE / 2);
     }
 
-    private WsClient(URI uri) throws Exception {
-        this.ws = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(WAIT)
-                .buildAsync(uri, new Listener()).get(10, TimeUnit.SECONDS);
+    private WsClient(URI uri, java.util.Map<String, String> headers) throws Exception {
+        WebSocket.Builder b = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(WAIT);
+        headers.forEach(b::header);
+        this.ws = b.buildAsync(uri, new Listener()).get(10, TimeUnit.SECONDS);
     }
 
     public static WsClient connect(URI uri) {
+        return connect(uri, java.util.Map.of());
+    }
+
+    /** Connects with extra handshake headers (an {@code Origin}, an {@code Authorization}). */
+    public static WsClient connect(URI uri, java.util.Map<String, String> headers) {
         try {
-            return new WsClient(uri);
+            return new WsClient(uri, headers);
         } catch (Exception e) {
             throw new IllegalStateException("Cannot connect to " + uri, e);
         }
