@@ -20,9 +20,10 @@ CATALINA_OPTS="$CATALINA_OPTS -XX:+ExitOnOutOfMemoryError"
 
 # WebSocket buffers: Tomcat gives every WebSocket session three buffers of this size (frame input, output, and
 # the UTF-8 encoding of an outgoing message), 8 KiB each by default. Atlas reads client messages in parts and sends
-# envelopes of a few hundred bytes, so 2 KiB holds nearly every message in one frame (a longer one goes out as
-# several frames) at a quarter of the memory per connection (docs/benchmarks.md). The embedded launcher sets the same.
-CATALINA_OPTS="$CATALINA_OPTS -Dorg.apache.tomcat.websocket.DEFAULT_BUFFER_SIZE=2048"
+# envelopes of a few hundred bytes, so 1 KiB holds a typical message in one frame (a longer one goes out as several
+# frames, each its own write: raise it, e.g. to 4096, when tasks carry long descriptions) and an idle connection
+# costs ~15 KiB of heap instead of ~36 (docs/benchmarks.md). The embedded launcher sets the same.
+CATALINA_OPTS="$CATALINA_OPTS -Dorg.apache.tomcat.websocket.DEFAULT_BUFFER_SIZE=1024"
 
 # UTC and UTF-8 regardless of the host's locale (event timestamps are UTC anyway).
 CATALINA_OPTS="$CATALINA_OPTS -Duser.timezone=UTC -Dfile.encoding=UTF-8"

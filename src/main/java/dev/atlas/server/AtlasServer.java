@@ -33,15 +33,17 @@ public final class AtlasServer {
     /** The connector's per-connection socket buffers (socket.appReadBufSize, socket.appWriteBufSize). */
     static final int SOCKET_BUFFER_BYTES = 1024;
     /**
-     * Tomcat's WebSocket sessions each hold three buffers of this size (frame input, output, and the UTF-8 encoding
-     * of an outgoing message), 8 KiB each by default. An event envelope is a few hundred bytes and client messages are
-     * read in parts, so 2 KiB fits nearly every message in one frame (a larger one goes out as several frames of one
-     * message, each its own write) at a quarter of the memory. A system property read once, when Tomcat's WebSocket
-     * classes load: set before the server starts unless the command line chose a value. Stock Tomcat: the same
-     * property in conf/tomcat/setenv.sh. Measured in docs/benchmarks.md.
+     * Tomcat's WebSocket sessions each hold three buffers of this size (frame input, output — unused by a server that
+     * does not batch — and the UTF-8 encoding of an outgoing message), 8 KiB each by default: 24 KiB of an idle
+     * connection's heap. An event envelope is a few hundred bytes and client messages are read in parts, so 1 KiB holds
+     * a typical message in one frame; a larger one goes out as several frames of one message, each its own write
+     * (measured in docs/benchmarks.md: 2 KiB costs 3 KiB more per idle connection). A system property read once, when
+     * Tomcat's WebSocket classes load: set before the server starts unless the command line chose a value
+     * ({@code java -Dorg.apache.tomcat.websocket.DEFAULT_BUFFER_SIZE=4096 -jar …} for large task descriptions). Stock
+     * Tomcat: the same property in conf/tomcat/setenv.sh.
      */
     static final String WS_BUFFER_PROPERTY = "org.apache.tomcat.websocket.DEFAULT_BUFFER_SIZE";
-    static final int WS_BUFFER_BYTES = 2048;
+    static final int WS_BUFFER_BYTES = 1024;
 
     private AtlasServer() {
     }
