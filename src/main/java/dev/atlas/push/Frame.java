@@ -4,6 +4,12 @@ package dev.atlas.push;
  * A message ready for the wire: its text, built once, and its size in UTF-8 bytes, measured once. The dispatcher
  * builds one Frame per event and wire and offers the same instance to every session, so neither building the text
  * nor queue accounting costs anything per session. Immutable.
+ *
+ * <p>The text is made encodable first: a lone surrogate (which a client can put in a task title as the JSON escape
+ * {@code \ud800}, and which Jackson writes out raw) is replaced by its JSON escape. Every Atlas frame is JSON or an
+ * Engine.IO packet around JSON, where such a character can only stand inside a string, so the escape means the same
+ * text to the client; unescaped, the container's UTF-8 encoder refuses the message and every session it is sent to
+ * would fail (1011), again at each replay.
  */
 public final class Frame {
     private final String text;
@@ -11,8 +17,8 @@ public final class Frame {
     private final long committedAtMillis;
 
     private Frame(String text, long committedAtMillis) {
-        this.text = text;
-        this.bytes = utf8Length(text);
+        this.text = escapeLoneSurrogates(text);
+        this.bytes = utf8Length(this.text);
         this.committedAtMillis = committedAtMillis;
     }
 
@@ -41,7 +47,43 @@ public final class Frame {
         return committedAtMillis;
     }
 
-    /** The UTF-8 length of a string without encoding it (a lone surrogate counts as the one '?' it becomes). */
+    /** {@code text} with every unpaired surrogate replaced by its JSON escape; the same instance when there is none. */
+    static String escapeLoneSurrogates(String text) {
+        int len = text.length();
+        int i = 0;
+        while (i < len && !lone(text, i)) {
+            i += Character.isHighSurrogate(text.charAt(i)) ? 2 : 1;
+        }
+        if (i >= len) {
+            return text;
+        }
+        StringBuilder b = new StringBuilder(len + 12).append(text, 0, i);
+        while (i < len) {
+            char c = text.charAt(i);
+            if (lone(text, i)) {
+                b.append(String.format("\\u%04x", (int) c));
+                i++;
+            } else if (Character.isHighSurrogate(c)) {
+                b.append(c).append(text.charAt(i + 1));
+                i += 2;
+            } else {
+                b.append(c);
+                i++;
+            }
+        }
+        return b.toString();
+    }
+
+    /** Whether the char at {@code i} is a surrogate without its partner. */
+    private static boolean lone(String s, int i) {
+        char c = s.charAt(i);
+        if (Character.isHighSurrogate(c)) {
+            return i + 1 >= s.length() || !Character.isLowSurrogate(s.charAt(i + 1));
+        }
+        return Character.isLowSurrogate(c);
+    }
+
+    /** The UTF-8 length of a string without encoding it (well-formed UTF-16: frames have no unpaired surrogates). */
     public static int utf8Length(CharSequence s) {
         int n = 0;
         for (int i = 0, len = s.length(); i < len; i++) {

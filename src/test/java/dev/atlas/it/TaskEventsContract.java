@@ -168,6 +168,23 @@ abstract class TaskEventsContract {
         }
     }
 
+    /**
+     * A title with a lone surrogate (sent as the JSON escape {@code \\ud800}, which the API accepts today) is text the
+     * WebSocket's UTF-8 cannot carry as such: the event still reaches the client, as the same JSON string, and the
+     * connection stays up (it used to fail every session's send with 1011, and again at each replay).
+     */
+    @Test
+    void anEventWhoseTextHasALoneSurrogateReachesTheClientAndTheConnectionStaysUp() {
+        try (WsClient ws = client()) {
+            JsonNode task = api.create("{\"title\":\"lone \\ud800 surrogate\"}");
+            JsonNode created = ws.nextJson();
+            assertEquals("taskCreated", created.path("event").asText(), created::toString);
+            assertEquals(task.path("title"), created.path("data").path("title"));
+            ws.send("{\"type\":\"ping\"}");
+            assertEquals("pong", ws.nextJson().path("event").asText());
+        }
+    }
+
     @Test
     void clientMessagesThatCannotBeUnderstoodGetAnErrorAndTheSessionStaysUp() {
         try (WsClient ws = client()) {
