@@ -1,5 +1,6 @@
 package dev.atlas.push;
 
+import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
@@ -29,14 +30,14 @@ public class PushThreads {
     static final int MAX_CLOSERS = 16;
 
     private final List<ExecutorService> made = new ArrayList<>();
-    private final ScheduledThreadPoolExecutor timer;
-    private final ThreadPoolExecutor closer;
+    private ScheduledThreadPoolExecutor timer;
+    private ThreadPoolExecutor closer;
 
-    public PushThreads() {
-        timer = new ScheduledThreadPoolExecutor(1, named("atlas-push-timer"));
-        timer.setRemoveOnCancelPolicy(true); // authentication deadlines are mostly cancelled: do not keep them
+    /** Made when the bean is, not in a constructor: the container's client proxy is constructed too. */
+    @PostConstruct
+    void start() {
+        timer = single("atlas-push-timer"); // authentication deadlines are mostly cancelled: not kept (see single)
         closer = pool("atlas-push-closer", MAX_CLOSERS);
-        made.add(timer);
     }
 
     /** One named thread running tasks in order (the dispatcher, a sender). */

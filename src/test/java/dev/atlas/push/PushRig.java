@@ -65,6 +65,7 @@ final class PushRig implements AutoCloseable {
         registry.init();
         replayer.db = db;
         replayer.eventLog = eventLog;
+        threads.start();
         replayer.threads = threads;
         replayer.start();
         dispatcher.db = db;
