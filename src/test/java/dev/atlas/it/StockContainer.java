@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.TestWatcher;
@@ -306,6 +307,7 @@ abstract class StockContainer<S extends StockContainer<S>> implements AutoClosea
      */
     static final class LogOnFailure implements TestWatcher {
         private static final int MAX_CHARS = 200_000;
+        private static final Logger LOG = Logger.getLogger(LogOnFailure.class.getName());
         private final List<StockContainer<?>> tracked = new ArrayList<>();
 
         synchronized <C extends StockContainer<?>> C track(C container) {
@@ -323,8 +325,9 @@ abstract class StockContainer<S extends StockContainer<S>> implements AutoClosea
                 if (log.length() > MAX_CHARS) {
                     log = "(… first " + (log.length() - MAX_CHARS) + " characters left out)\n" + log.substring(log.length() - MAX_CHARS);
                 }
-                System.err.printf("%n----- %s failed: console log of %s (%s) -----%n%s%n----- end of %s -----%n",
+                String text = String.format("%n----- %s failed: console log of %s (%s) -----%n%s%n----- end of %s -----",
                         context.getDisplayName(), c.displayName(), c.consoleLog(), log, c.consoleLog());
+                LOG.severe(text);
             }
             tracked.clear();
         }
