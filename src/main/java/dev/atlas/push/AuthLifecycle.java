@@ -41,7 +41,6 @@ public final class AuthLifecycle {
     private ScheduledFuture<?> timer;
     private boolean registered;
     private boolean ended;
-    private Principal principal;
 
     /**
      * @param channel    {@code ws} or {@code socket.io}: the wire, in logs and meters
@@ -112,7 +111,6 @@ public final class AuthLifecycle {
             if (ended) {
                 return;
             }
-            principal = p;
             if (timer != null) {
                 timer.cancel(false);
                 timer = null;
@@ -132,11 +130,6 @@ public final class AuthLifecycle {
         }
     }
 
-    /** Who the connection is authenticated as, or null. */
-    public synchronized Principal principal() {
-        return principal;
-    }
-
     /** Whether the connection joined the push pipeline. */
     public synchronized boolean registered() {
         return registered;
@@ -152,7 +145,6 @@ public final class AuthLifecycle {
             timer = null;
         }
         registered = false;
-        principal = null;
     }
 
     /** The connection ended: no deadline or expiry fires any more. Idempotent. */

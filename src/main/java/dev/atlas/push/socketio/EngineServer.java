@@ -1,14 +1,10 @@
 package dev.atlas.push.socketio;
 
 import dev.atlas.config.AtlasConfig;
-import dev.atlas.metrics.Metrics;
 import dev.atlas.push.CloseCodes;
-import dev.atlas.push.HandshakeCheck;
 import dev.atlas.push.Heartbeat;
-import dev.atlas.push.PushDispatcher;
+import dev.atlas.push.PushConnections;
 import dev.atlas.push.PushThreads;
-import dev.atlas.push.SessionWriters;
-import dev.atlas.security.Authenticator;
 import dev.atlas.security.Principal;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -28,25 +24,15 @@ import java.util.concurrent.ExecutorService;
  */
 @ApplicationScoped
 public class EngineServer {
-    /** How long closing waits for a client that stopped reading before the connection is cut. */
-    static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
     /** Threads answering held polling GETs at once; a write to a polling client that stopped reading waits there. */
     static final int POLLING_RESPONDERS = 8;
 
     @Inject
     AtlasConfig config;
     @Inject
-    HandshakeCheck check;
-    @Inject
-    PushDispatcher dispatcher;
-    @Inject
-    Authenticator authenticator;
-    @Inject
-    Metrics metrics;
+    PushConnections connections;
     @Inject
     PushThreads threads;
-    @Inject
-    SessionWriters writers;
 
     private final Map<String, EngineTransport> sessions = new ConcurrentHashMap<>();
     private EngineSettings settings;
@@ -90,28 +76,13 @@ public class EngineServer {
         return sessions.size();
     }
 
-    PushThreads threads() {
-        return threads;
+    PushConnections connections() {
+        return connections;
     }
 
-    SessionWriters writers() {
-        return writers;
-    }
-
-    HandshakeCheck check() {
-        return check;
-    }
-
-    PushDispatcher dispatcher() {
-        return dispatcher;
-    }
-
-    Authenticator authenticator() {
-        return authenticator;
-    }
-
-    Metrics metrics() {
-        return metrics;
+    /** Forgets a closed session later (one kept for the last answer to a poll that may never come). */
+    void forgetLater(EngineTransport s, Duration after) {
+        threads.schedule(() -> forget(s), after);
     }
 
     EngineSettings settings() {

@@ -68,7 +68,7 @@ final class EngineTransport implements Transport, Heartbeat.Peer {
         this.clientIp = clientIp;
         this.mode = websocketOrNull == null ? Mode.POLLING : Mode.WEBSOCKET;
         this.ws = websocketOrNull;
-        this.writer = server.writers().open(this);
+        this.writer = server.connections().writer(this);
         this.socket = new SocketIoSocket(server, this, principal, clientIp);
     }
 
@@ -487,16 +487,12 @@ final class EngineTransport implements Transport, Heartbeat.Peer {
             }
         }
         server.heartbeat().leave(m);
-        socket.ended();
-        server.writers().closed(writer);
-        if (ip != null) {
-            server.check().release(ip);
-        }
+        server.connections().ended(socket.ended(), writer, ip);
         LOG.info(() -> "Disconnected Socket.IO session " + sid + (ip == null ? "" : " from " + ip) + " (code " + code
                 + "): " + reason);
         if (farewellPending()) {
             // forgotten at its next GET, or after the time a client waits for a ping before giving up
-            server.threads().schedule(() -> server.forget(this), Duration.ofMillis(
+            server.forgetLater(this, Duration.ofMillis(
                     server.settings().pingIntervalMillis() + server.settings().pingTimeoutMillis()));
         } else {
             server.forget(this);

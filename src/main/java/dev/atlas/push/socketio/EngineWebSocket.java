@@ -46,8 +46,7 @@ public class EngineWebSocket extends Endpoint {
         Map<String, Object> props = config.getUserProperties();
         EngineServer server = (EngineServer) props.get(SERVER);
         this.session = session;
-        WebSocketTransport.configure(session, EngineServer.CLOSE_TIMEOUT);
-        transport = new WebSocketTransport(session, server.threads().closer());
+        transport = server.connections().webSocket(session);
         assembler = new MessageAssembler(server.settings().maxMessageBytes());
         session.addMessageHandler(String.class, (MessageHandler.Partial<String>) this::onPart);
         session.addMessageHandler(ByteBuffer.class, (MessageHandler.Partial<ByteBuffer>) (part, last) -> onBinary());

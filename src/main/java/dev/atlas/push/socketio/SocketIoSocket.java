@@ -41,7 +41,7 @@ final class SocketIoSocket implements AuthLifecycle.Owner {
         this.engine = engine;
         this.writer = engine.writer();
         this.connectionPrincipal = connectionPrincipal;
-        this.auth = new AuthLifecycle(server.authenticator(), server.threads(), server.metrics(), "socket.io",
+        this.auth = server.connections().auth("socket.io",
                 "session " + engine.sid() + (clientIp == null ? "" : " from " + clientIp), this);
     }
 
@@ -122,7 +122,7 @@ final class SocketIoSocket implements AuthLifecycle.Owner {
         }
         if (s != null) {
             s.viewer(principal);
-            server.dispatcher().open(s, after); // the missed events when resuming, then every event
+            server.connections().join(s, after); // the missed events when resuming, then every event
         }
     }
 
@@ -139,7 +139,7 @@ final class SocketIoSocket implements AuthLifecycle.Owner {
         }
         auth.reset();
         if (s != null) {
-            server.dispatcher().unregister(s);
+            server.connections().leave(s);
         }
     }
 
@@ -198,8 +198,11 @@ final class SocketIoSocket implements AuthLifecycle.Owner {
         return s.length() <= 64 ? s : s.substring(0, 64) + "…";
     }
 
-    /** The Engine.IO session ended: deadlines stop, the socket leaves the pipeline. Idempotent. */
-    void ended() {
+    /**
+     * The Engine.IO session ended: deadlines stop. Returns the socket's push session for the caller to end with the
+     * connection, or null when none is connected (or it was returned before).
+     */
+    PushSession ended() {
         PushSession s;
         synchronized (this) {
             ended = true;
@@ -207,8 +210,6 @@ final class SocketIoSocket implements AuthLifecycle.Owner {
             socket = null;
         }
         auth.end();
-        if (s != null) {
-            server.dispatcher().close(s);
-        }
+        return s;
     }
 }

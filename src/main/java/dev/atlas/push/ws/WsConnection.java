@@ -11,6 +11,7 @@ import dev.atlas.push.HandshakeResult;
 import dev.atlas.push.Heartbeat;
 import dev.atlas.push.MessageAssembler;
 import dev.atlas.push.MessageRate;
+import dev.atlas.push.PushConnections;
 import dev.atlas.push.PushSession;
 import dev.atlas.push.ResumeIds;
 import dev.atlas.push.WebSocketTransport;
@@ -44,6 +45,7 @@ final class WsConnection implements AuthLifecycle.Owner, Heartbeat.Peer {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final WsSessions sessions;
+    private final PushConnections connections;
     private final Session session;
     private final WebSocketTransport transport;
     private final PushSession push;
@@ -59,13 +61,12 @@ final class WsConnection implements AuthLifecycle.Owner, Heartbeat.Peer {
     WsConnection(WsSessions sessions, Session session) {
         this.sessions = sessions;
         this.session = session;
-        WebSocketTransport.configure(session, WsSessions.CLOSE_TIMEOUT);
-        this.transport = new WebSocketTransport(session, sessions.threads().closer());
-        this.push = new PushSession(session.getId(), "ws", JsonWire.INSTANCE, sessions.writers().open(transport));
+        this.connections = sessions.connections();
+        this.transport = connections.webSocket(session);
+        this.push = new PushSession(session.getId(), "ws", JsonWire.INSTANCE, connections.writer(transport));
         this.assembler = new MessageAssembler(sessions.maxMessageBytes());
         this.rate = new MessageRate(sessions.maxMessagesPerMinute());
-        this.auth = new AuthLifecycle(sessions.authenticator(), sessions.threads(), sessions.metrics(), "ws",
-                "session " + session.getId(), this);
+        this.auth = connections.auth("ws", "session " + session.getId(), this);
     }
 
     /** Starts the connection with what the handshake established (see {@link WsHandshakeFilter}). */
@@ -102,7 +103,7 @@ final class WsConnection implements AuthLifecycle.Owner, Heartbeat.Peer {
     private Principal checkHere(WsConfigurator.Unchecked h) {
         URI uri = session.getRequestURI();
         String scheme = uri != null && "wss".equalsIgnoreCase(uri.getScheme()) ? "https" : "http";
-        if (!sessions.authenticator().originAllowed(h.origin(), scheme, h.host())) {
+        if (!connections.originAllowed(h.origin(), scheme, h.host())) {
             LOG.info(() -> "Refused origin " + h.origin() + " on /ws session " + session.getId());
             close(CloseCodes.POLICY_VIOLATION, "origin not allowed");
             return null;
@@ -121,7 +122,7 @@ final class WsConnection implements AuthLifecycle.Owner, Heartbeat.Peer {
     @Override
     public void register(Principal principal) {
         push.viewer(principal);
-        sessions.dispatcher().open(push, resumeAfter);
+        connections.join(push, resumeAfter);
     }
 
     @Override
@@ -210,7 +211,7 @@ final class WsConnection implements AuthLifecycle.Owner, Heartbeat.Peer {
         } else if (!auth.registered()) {
             resumeAfter = after; // applied when the session authenticates
         } else {
-            sessions.dispatcher().resume(push, after);
+            connections.resume(push, after);
         }
     }
 
@@ -249,12 +250,8 @@ final class WsConnection implements AuthLifecycle.Owner, Heartbeat.Peer {
         }
         auth.end();
         sessions.heartbeat().leave(heartbeat);
-        sessions.dispatcher().close(push);
-        sessions.writers().closed(push.writer());
+        connections.ended(push, push.writer(), ip);
         sessions.forget(this);
-        if (ip != null) {
-            sessions.check().release(ip);
-        }
         LOG.info(() -> "Disconnected /ws session " + session.getId() + (ip == null ? "" : " from " + ip)
                 + " with close code " + code);
     }

@@ -2,14 +2,10 @@ package dev.atlas.push.ws;
 
 import dev.atlas.config.AtlasConfig;
 import dev.atlas.config.Setting;
-import dev.atlas.metrics.Metrics;
 import dev.atlas.push.CloseCodes;
-import dev.atlas.push.HandshakeCheck;
 import dev.atlas.push.Heartbeat;
-import dev.atlas.push.PushDispatcher;
+import dev.atlas.push.PushConnections;
 import dev.atlas.push.PushThreads;
-import dev.atlas.push.SessionWriters;
-import dev.atlas.security.Authenticator;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -29,23 +25,13 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 @ApplicationScoped
 public class WsSessions {
-    /** How long closing waits for a client that stopped reading before the connection is cut. */
-    static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
     /** How long a shutdown waits for the close frames (1001) to go out. */
     static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(2);
 
     @Inject
-    PushDispatcher dispatcher;
-    @Inject
-    HandshakeCheck check;
-    @Inject
-    Authenticator authenticator;
-    @Inject
-    Metrics metrics;
+    PushConnections connections;
     @Inject
     PushThreads threads;
-    @Inject
-    SessionWriters writers;
     @Inject
     AtlasConfig config;
 
@@ -79,33 +65,8 @@ public class WsSessions {
         }
     }
 
-    /** Open {@code /ws} connections, authenticated or not. */
-    public int size() {
-        return open.size();
-    }
-
-    PushThreads threads() {
-        return threads;
-    }
-
-    SessionWriters writers() {
-        return writers;
-    }
-
-    HandshakeCheck check() {
-        return check;
-    }
-
-    PushDispatcher dispatcher() {
-        return dispatcher;
-    }
-
-    Authenticator authenticator() {
-        return authenticator;
-    }
-
-    Metrics metrics() {
-        return metrics;
+    PushConnections connections() {
+        return connections;
     }
 
     int maxMessageBytes() {

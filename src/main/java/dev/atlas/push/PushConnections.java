@@ -1,0 +1,85 @@
+package dev.atlas.push;
+
+import dev.atlas.metrics.Metrics;
+import dev.atlas.security.Authenticator;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.websocket.Session;
+import java.time.Duration;
+
+/**
+ * What a push connection is made of and how it ends, the same on every wire, so that each wire's manager
+ * ({@code WsSessions}, {@code EngineServer}) is only about its protocol: the WebSocket transport over a container
+ * session, the session's writer, the authentication lifecycle, joining and leaving the dispatcher, and the end
+ * (out of the registry, writer closed, connection slot given back).
+ *
+ * <p>Thread-safe.
+ */
+@ApplicationScoped
+public class PushConnections {
+    /** How long closing waits for a client that stopped reading before the connection is cut. */
+    public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+
+    @Inject
+    PushDispatcher dispatcher;
+    @Inject
+    SessionWriters writers;
+    @Inject
+    HandshakeCheck check;
+    @Inject
+    Authenticator authenticator;
+    @Inject
+    Metrics metrics;
+    @Inject
+    PushThreads threads;
+
+    /** The transport over a container WebSocket session, its blocking waits bounded by {@link #CLOSE_TIMEOUT}. */
+    public WebSocketTransport webSocket(Session session) {
+        WebSocketTransport.configure(session, CLOSE_TIMEOUT);
+        return new WebSocketTransport(session, threads.closer());
+    }
+
+    /** The one writer of a new session, watched for stalled sends until {@link #ended}. */
+    public SessionWriter writer(Transport transport) {
+        return writers.open(transport);
+    }
+
+    /** The authentication lifecycle of a connection ({@code channel}: {@code ws}, {@code socket.io}). */
+    public AuthLifecycle auth(String channel, String connection, AuthLifecycle.Owner owner) {
+        return new AuthLifecycle(authenticator, threads, metrics, channel, connection, owner);
+    }
+
+    /** The session joins the push pipeline: hello (unless its protocol greeted), replay after {@code resumeAfter}, events. */
+    public void join(PushSession session, Long resumeAfter) {
+        dispatcher.open(session, resumeAfter);
+    }
+
+    /** A resume request on a session that joined already. */
+    public void resume(PushSession session, long after) {
+        dispatcher.resume(session, after);
+    }
+
+    /** The session leaves the pipeline, its connection and writer stay (a Socket.IO namespace disconnect). */
+    public void leave(PushSession session) {
+        dispatcher.unregister(session);
+    }
+
+    /**
+     * The connection ended: its session (null if it never joined) leaves the registry, its writer is closed and no
+     * longer watched, and its client IP (null if it held no slot) gets its connection slot back. Idempotent per part.
+     */
+    public void ended(PushSession session, SessionWriter writer, String clientIp) {
+        if (session != null) {
+            dispatcher.close(session);
+        }
+        writers.closed(writer);
+        if (clientIp != null) {
+            check.release(clientIp);
+        }
+    }
+
+    /** The origin rule of {@link HandshakeCheck}, for a handshake only the endpoint saw (Jetty; see {@code WsConnection}). */
+    public boolean originAllowed(String origin, String scheme, String host) {
+        return authenticator.originAllowed(origin, scheme, host);
+    }
+}
