@@ -8,7 +8,7 @@ export type Priority = "low" | "normal" | "high";
 
 /** A task as `GET /api/tasks/{id}` returns it. */
 export interface Task {
-  id: string;
+  id: number;
   title: string;
   description: string | null;
   status: TaskStatus;
@@ -28,7 +28,7 @@ export interface Envelope {
   timestamp: string;
   id: string;
   agentWallet?: string;
-  data: Task | { id: string };
+  data: Task | { id: number };
 }
 
 export type State = "idle" | "connecting" | "open" | "reconnecting" | "resyncing" | "closed";
@@ -50,7 +50,7 @@ export interface Authenticated {
 }
 
 export interface Resync {
-  /** Where the live stream continues from. */
+  /** The event id where the live stream continues from. */
   id: string;
   reason: string;
 }

@@ -12,18 +12,26 @@ import java.io.IOException;
 
 /**
  * Headers on every response: no MIME sniffing, no framing by other sites (clickjacking), and no caching of
- * API answers, which carry one caller's view of the tasks. Stateless; thread-safe.
+ * API answers, which carry one caller's view of the tasks. Every page but the Swagger UI gets a strict
+ * {@link #STRICT_POLICY Content-Security-Policy}: scripts, styles and connections from this server only, no inline
+ * script or style (the console and the agent view are written for it). Stateless; thread-safe.
  */
 @WebFilter(urlPatterns = "/*", asyncSupported = true)
 public class SecurityHeadersFilter implements Filter {
+    /** The console's policy: everything from this origin ({@code 'self'} covers its ws:/wss: too), nothing inline. */
+    public static final String STRICT_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self';"
+            + " connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+    /** The Swagger UI (third-party code that styles its elements inline) may only not be framed. */
+    static final String API_DOCS_POLICY = "frame-ancestors 'none'";
+
     @Override
     public void doFilter(ServletRequest req, ServletResponse resp, FilterChain chain) throws IOException, ServletException {
         HttpServletResponse r = (HttpServletResponse) resp;
         r.setHeader("X-Content-Type-Options", "nosniff");
         r.setHeader("X-Frame-Options", "DENY");
-        r.setHeader("Content-Security-Policy", "frame-ancestors 'none'");
-        r.setHeader("Referrer-Policy", "no-referrer");
         String path = ((HttpServletRequest) req).getRequestURI();
+        r.setHeader("Content-Security-Policy", path.startsWith("/api-docs") ? API_DOCS_POLICY : STRICT_POLICY);
+        r.setHeader("Referrer-Policy", "no-referrer");
         if (path.startsWith("/api/") || path.equals("/api")) {
             r.setHeader("Cache-Control", "no-store");
         }

@@ -64,7 +64,7 @@ class BrowserIT {
              NodeClient browser = NodeClient.script("browser-check", "browser-check.mjs", server.uri("").toString(), "1", "45")) {
             JsonNode page = browser.awaitLine(type("page"), WAIT, "the root page");
             assertEquals(200, page.path("status").asInt(), page::toString);
-            assertEquals("Atlas", page.path("title").asText());
+            assertEquals("Atlas — admin console", page.path("title").asText());
             JsonNode connected = browser.awaitLine(type("connected"), WAIT, "connected");
             assertTrue(List.of("polling", "websocket").contains(connected.path("transport").asText()), connected::toString);
             awaitSocketIoSessions(baseline + 1, "the browser's socket in the registry");

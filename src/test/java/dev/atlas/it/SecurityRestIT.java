@@ -165,10 +165,15 @@ class SecurityRestIT {
         Api.Reply r = admin.get("/api/tasks");
         assertEquals("nosniff", r.header("X-Content-Type-Options"));
         assertEquals("DENY", r.header("X-Frame-Options"));
-        assertEquals("frame-ancestors 'none'", r.header("Content-Security-Policy"));
+        assertEquals(dev.atlas.web.SecurityHeadersFilter.STRICT_POLICY, r.header("Content-Security-Policy"));
         assertEquals("no-store", r.header("Cache-Control"));
         Api.Reply page = anonymous.get("/index.html");
         assertEquals("nosniff", page.header("X-Content-Type-Options"));
+        assertEquals("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self';"
+                + " form-action 'self'; base-uri 'none'; frame-ancestors 'none'", page.header("Content-Security-Policy"),
+                "the console's pages: nothing inline, nothing from elsewhere");
+        assertEquals("frame-ancestors 'none'", anonymous.get("/api-docs").header("Content-Security-Policy"),
+                "the Swagger UI styles inline");
         assertTrue(page.header("Content-Type").startsWith("text/html"), "with nosniff, static files need their type");
     }
 
