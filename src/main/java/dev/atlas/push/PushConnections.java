@@ -32,6 +32,8 @@ public class PushConnections {
     Metrics metrics;
     @Inject
     PushThreads threads;
+    @Inject
+    Replayer replayer;
 
     /** The transport over a container WebSocket session, its blocking waits bounded by {@link #CLOSE_TIMEOUT}. */
     public WebSocketTransport webSocket(Session session) {
@@ -52,6 +54,23 @@ public class PushConnections {
     /** The session joins the push pipeline: hello (unless its protocol greeted), replay after {@code resumeAfter}, events. */
     public void join(PushSession session, Long resumeAfter) {
         dispatcher.open(session, resumeAfter);
+    }
+
+    /** The id of the last event pushed on this node: where a session that joins now starts. */
+    public long lastEventId() {
+        return dispatcher.lastDispatched();
+    }
+
+    /**
+     * Whether a session resuming after {@code after} would get every event it missed (none pruned, none unknown),
+     * rather than a {@code resync}.
+     */
+    public boolean canReplayFrom(long after) {
+        try {
+            return replayer.retains(after, dispatcher.lastDispatched());
+        } catch (RuntimeException e) {
+            return false; // the database cannot say (an outage): the client is told it did not recover
+        }
     }
 
     /** A resume request on a session that joined already. */

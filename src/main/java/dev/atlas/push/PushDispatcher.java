@@ -225,7 +225,7 @@ public class PushDispatcher {
         }
 
         synchronized Frame frame(Wire w) {
-            return frames.computeIfAbsent(w, wire -> Frame.event(wire.frame(event.type().wireName(), envelope),
+            return frames.computeIfAbsent(w, wire -> Frame.event(wire.eventFrame(event.type().wireName(), event.id(), envelope),
                     event.timestamp().toEpochMilli()));
         }
     }

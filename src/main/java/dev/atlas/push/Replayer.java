@@ -41,6 +41,22 @@ public class Replayer {
         pool = threads.single("atlas-push-replay");
     }
 
+    /**
+     * Whether every event after {@code after} up to {@code upTo} (the last one pushed) can still be replayed: none of
+     * them was pruned and {@code after} is not in the future. One indexed read ({@code MIN(id)}); a prune that runs
+     * between this answer and the replay makes the replay end in {@code resync} all the same.
+     */
+    boolean retains(long after, long upTo) {
+        if (after < 0 || after > upTo) {
+            return false;
+        }
+        if (after == upTo) {
+            return true;
+        }
+        long oldest = db.read(em -> eventLog.oldestEventId(em));
+        return oldest != 0 && oldest <= after + 1;
+    }
+
     /** Replays the events in ({@code after}, {@code upTo}] to a session already in replay mode. */
     void replay(PushSession s, long after, long upTo) {
         pool.execute(() -> step(s, after, upTo, true));
@@ -74,7 +90,7 @@ public class Replayer {
                 break;
             }
             if (s.canSee(e)) {
-                w.offer(Frame.of(s.wire().frame(e.type().wireName(), Envelope.of(e))));
+                w.offer(Frame.of(s.wire().eventFrame(e.type().wireName(), e.id(), Envelope.of(e))));
             }
             last = e.id();
         }

@@ -14,6 +14,14 @@ public interface Wire {
      */
     String frame(String eventName, String envelopeJson);
 
+    /**
+     * The frame of a task event: as {@link #frame}, unless the wire also carries the event's id on its own
+     * (Socket.IO's connection state recovery takes it as the packet's last argument).
+     */
+    default String eventFrame(String eventName, long eventId, String envelopeJson) {
+        return frame(eventName, envelopeJson);
+    }
+
     /** The first frame a session receives once registered, before any event. */
     String hello(PushSession session, long lastEventId, Instant now);
 }

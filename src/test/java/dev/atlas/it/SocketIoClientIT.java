@@ -88,8 +88,13 @@ class SocketIoClientIT {
 
     /** A socket.io-client with default options ({@code "default"}) or websocket only ({@code "websocket"}). */
     NodeClient sio(String mode) {
+        return sio(mode, "socket.io-client");
+    }
+
+    /** As {@link #sio(String)}, with another pinned client package ({@code socket.io-client-4.5}: the old one). */
+    NodeClient sio(String mode, String clientPackage) {
         NodeClient c = NodeClient.script("sio-" + mode + "-" + (++clientCount), "sio-client.mjs",
-                server.uri("").toString(), mode, "90");
+                server.uri("").toString(), mode, "90", clientPackage);
         clients.add(c);
         return c;
     }
@@ -137,7 +142,8 @@ class SocketIoClientIT {
     }
 
     /**
-     * Every envelope reached the socket.io client as the single argument of the event of its name, equal to
+     * Every envelope reached the socket.io client as the first argument of the event of its name (the second is
+     * its id, the offset of connection state recovery), equal to
      * the /ws one field for field and in the same key order (Node re-prints what it parsed), in id order.
      */
     static void assertSameEvents(NodeClient c, List<JsonNode> reference) {
@@ -146,7 +152,8 @@ class SocketIoClientIT {
             String id = envelope.path("id").asText();
             JsonNode line = c.awaitLine(eventWithId(id), WAIT, "event with id " + id);
             assertEquals(envelope.path("event").asText(), line.path("name").asText(), () -> "event name: " + line);
-            assertEquals(1, line.path("args").size(), () -> "the envelope is the single argument: " + line);
+            assertEquals(2, line.path("args").size(), () -> "the envelope, then the recovery offset: " + line);
+            assertEquals(id, line.path("args").path(1).textValue(), () -> "the offset is the event id: " + line);
             JsonNode arg = line.path("args").path(0);
             assertEquals(envelope, arg, "same envelope as /ws");
             assertEquals(envelope.toString(), arg.toString(), "same envelope text as /ws, key order included");
@@ -339,8 +346,121 @@ class SocketIoClientIT {
         awaitDiagnostics(d -> d.path("engineIoSessions").asInt() == engineBaseline, "engineIoSessions back to " + engineBaseline);
     }
 
-    @Test
+    /** Creates a task over REST and returns the id of its taskCreated event, as the /ws reference received it. */
+    String createdEventId(WsClient ws, String title) {
+        String task = api.create("{\"title\":\"" + title + "\"}").path("id").asText();
+        return ws.nextMatching(e -> "taskCreated".equals(e.path("event").asText())
+                && task.equals(e.path("data").path("id").asText())).path("id").asText();
+    }
+
+    /** The ids of the task events a client received, in arrival order; each one's offset argument is its id. */
+    static List<String> eventIds(NodeClient c) {
+        List<String> ids = new ArrayList<>();
+        for (JsonNode e : c.linesOfType("event")) {
+            if (!"resync".equals(e.path("name").asText())) {
+                String id = e.path("args").path(0).path("id").asText();
+                assertEquals(id, e.path("args").path(1).textValue(), () -> "the offset is the event id: " + e);
+                ids.add(id);
+            }
+        }
+        return ids;
+    }
+
+    /**
+     * Connection state recovery with the stock client and its default recovery: the link drops, tasks change
+     * meanwhile, and the client's own reconnection (its pid and last offset in the CONNECT) brings every missed
+     * event once, in order, before the live ones, with {@code socket.recovered} true.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"default", "websocket", "polling"})
     @Order(8)
+    void aDroppedClientRecoversEveryMissedEventOnceInOrder(String mode) {
+        WsClient ws = ws();
+        NodeClient c = sio(mode);
+        assertFalse(awaitConnected(c, mode).path("recovered").asBoolean(), () -> "a first connect recovers nothing" + c.tail());
+        List<String> expected = new ArrayList<>(List.of(createdEventId(ws, "before the drop")));
+        c.awaitLine(eventWithId(expected.get(0)), WAIT, "the event before the drop");
+
+        c.sendJson(Map.of("cmd", "drop"));
+        c.awaitLine(type("disconnect"), WAIT, "disconnect");
+        for (int i = 0; i < 3; i++) {
+            expected.add(createdEventId(ws, "missed " + i));
+        }
+        c.sendJson(Map.of("cmd", "reconnect"));
+        JsonNode again = c.awaitLines(type("connect"), 2, WAIT, "connect again").get(1);
+        assertTrue(again.path("recovered").asBoolean(), () -> "socket.recovered after the drop: " + c.tail());
+        expected.add(createdEventId(ws, "after the drop"));
+        c.awaitLine(eventWithId(expected.get(4)), WAIT, "the live event after the recovery");
+        assertEquals(expected, eventIds(c), () -> "every event once, in order, the missed ones first" + c.tail());
+    }
+
+    /** A client that had received no event yet sends no offset: its pid alone says where it was. */
+    @Test
+    @Order(9)
+    void aClientDroppedBeforeItsFirstEventRecoversFromItsPid() {
+        WsClient ws = ws();
+        NodeClient c = sio("websocket");
+        awaitConnected(c, "websocket");
+        c.sendJson(Map.of("cmd", "drop"));
+        c.awaitLine(type("disconnect"), WAIT, "disconnect");
+        List<String> expected = List.of(createdEventId(ws, "missed a"), createdEventId(ws, "missed b"));
+        c.sendJson(Map.of("cmd", "reconnect"));
+        assertTrue(c.awaitLines(type("connect"), 2, WAIT, "connect again").get(1).path("recovered").asBoolean(), c::tail);
+        c.awaitLine(eventWithId(expected.get(1)), WAIT, "the second missed event");
+        String live = createdEventId(ws, "live");
+        c.awaitLine(eventWithId(live), WAIT, "the live event");
+        assertEquals(List.of(expected.get(0), expected.get(1), live), eventIds(c), c::tail);
+    }
+
+    /**
+     * The old 4.5 client knows nothing of recovery: its handlers get the envelope first, as before (the offset
+     * after it is an argument they ignore), and after a drop it simply connects again, not recovered.
+     */
+    @Test
+    @Order(10)
+    void anOldClientGetsTheEnvelopeFirstAndReconnectsWithoutRecovery() {
+        WsClient ws = ws();
+        NodeClient c = sio("websocket", "socket.io-client-4.5");
+        awaitConnected(c, "websocket");
+        assertSameEvents(c, causeAllFiveEvents(ws));
+        c.sendJson(Map.of("cmd", "drop"));
+        c.awaitLine(type("disconnect"), WAIT, "disconnect");
+        c.sendJson(Map.of("cmd", "reconnect"));
+        assertFalse(c.awaitLines(type("connect"), 2, WAIT, "connect again").get(1).path("recovered").asBoolean(), c::tail);
+        String live = createdEventId(ws, "live for 4.5");
+        c.awaitLine(eventWithId(live), WAIT, "a live event after the reconnect");
+    }
+
+    /**
+     * Recovery across a restart: events committed on the stopped server after the drop and on its successor
+     * before the reconnect all come from the outbox, once, in order; {@code socket.recovered} is true.
+     */
+    @Test
+    @Order(19)
+    void aDroppedClientRecoversAcrossAServerRestart() {
+        WsClient ws = ws();
+        NodeClient c = sio("websocket");
+        awaitConnected(c, "websocket");
+        List<String> expected = new ArrayList<>(List.of(createdEventId(ws, "before the restart")));
+        c.awaitLine(eventWithId(expected.get(0)), WAIT, "the first event");
+        c.sendJson(Map.of("cmd", "drop"));
+        c.awaitLine(type("disconnect"), WAIT, "disconnect");
+        expected.add(createdEventId(ws, "on the old server"));
+        ws.close();
+        clients.remove(ws);
+        server.stop();
+        server = server.successor().start();
+        WsClient ws2 = ws();
+        expected.add(createdEventId(ws2, "on the successor"));
+        c.sendJson(Map.of("cmd", "reconnect"));
+        assertTrue(c.awaitLines(type("connect"), 2, RESTART_WAIT, "connect to the successor").get(1)
+                .path("recovered").asBoolean(), c::tail);
+        c.awaitLine(eventWithId(expected.get(2)), WAIT, "the event committed on the successor");
+        assertEquals(expected, eventIds(c), c::tail);
+    }
+
+    @Test
+    @Order(20)
     void bothClientsReconnectByThemselvesAfterTheServerIsKilledAndAfterItIsStopped() {
         NodeClient polling = sio("default");
         NodeClient websocket = sio("websocket");
@@ -363,7 +483,9 @@ class SocketIoClientIT {
         server = server.successor().start();
         assertEquals(port, server.port());
         for (NodeClient c : clients) {
-            c.awaitLines(type("connect"), connects, RESTART_WAIT, "connect " + when);
+            JsonNode connect = c.awaitLines(type("connect"), connects, RESTART_WAIT, "connect " + when).get(connects - 1);
+            // no event was missed (none was written while the server was away): the recovery is complete
+            assertTrue(connect.path("recovered").asBoolean(), () -> "socket.recovered " + when + c.tail());
         }
         clients.get(0).awaitLines(type("upgrade"), connects, WAIT, "upgrade " + when); // the default client, again
         awaitTransport("socket.io", n -> n == clients.size());

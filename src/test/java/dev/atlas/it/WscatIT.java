@@ -26,7 +26,7 @@ class WscatIT {
     static final String WAIT_SECONDS = "6";
     static final Pattern OPEN = Pattern.compile(
             "0\\{\"sid\":\"([A-Za-z0-9_-]+)\",\"upgrades\":\\[\\],\"pingInterval\":25000,\"pingTimeout\":20000,\"maxPayload\":1000000}");
-    static final Pattern CONNECTED = Pattern.compile("40\\{\"sid\":\"([A-Za-z0-9_-]+)\"}");
+    static final Pattern CONNECTED = Pattern.compile("40\\{\"sid\":\"([A-Za-z0-9_-]+)\",\"pid\":\"\\d+\\.[A-Za-z0-9_-]+\"}");
 
     AtlasProcess server;
     Api api;
@@ -57,16 +57,18 @@ class WscatIT {
             assertTrue(m.matches(), () -> "open packet with the default settings, got: " + open);
             String connected = wscat.next(l -> true, WAIT, "the reply to 40");
             Matcher c = CONNECTED.matcher(connected);
-            assertTrue(c.matches(), () -> "40{\"sid\":…}, got: " + connected);
+            assertTrue(c.matches(), () -> "40{\"sid\":…,\"pid\":…}, got: " + connected);
             assertTrue(!c.group(1).equals(m.group(1)), "the socket id is not the Engine.IO session id");
 
             long task = api.create("{\"title\":\"Seen by wscat\"}").path("id").asLong();
             String envelope = ws.next(); // the /ws text of the same event
             assertEquals(task, WsClient.JSON.readTree(envelope).path("data").path("id").asLong());
             String frame = wscat.next(l -> l.startsWith("42"), WAIT, "a 42 event frame");
-            assertEquals("42[\"taskCreated\"," + envelope + "]", frame, "the /ws envelope, byte for byte, as the single argument");
+            String eventId = WsClient.JSON.readTree(envelope).path("id").asText();
+            assertEquals("42[\"taskCreated\"," + envelope + ",\"" + eventId + "\"]", frame,
+                    "the /ws envelope, byte for byte, as the first argument; the event id (the recovery offset) last");
             JsonNode parsed = WsClient.JSON.readTree(frame.substring(2));
-            assertEquals(2, parsed.size());
+            assertEquals(3, parsed.size());
             assertEquals("taskCreated", parsed.path(0).asText());
 
             assertEquals(0, wscat.awaitExit(Duration.ofSeconds(Long.parseLong(WAIT_SECONDS)).plus(WAIT)),

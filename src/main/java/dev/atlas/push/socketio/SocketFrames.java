@@ -39,6 +39,14 @@ public final class SocketFrames {
      *         ({@link SocketPacket#RESERVED_EVENT_NAMES}: clients would mistake the event for their own)
      */
     public static String eventFrame(String eventName, String rawJsonArgument) {
+        return eventFrame(eventName, rawJsonArgument, null);
+    }
+
+    /**
+     * {@code 42["<eventName>",<rawJsonArgument>,"<offset>"]}: as {@link #eventFrame(String, String)}, with the
+     * recovery offset (an event id: digits only, so it needs no escaping) as the last argument; none when null.
+     */
+    public static String eventFrame(String eventName, String rawJsonArgument, String offset) {
         Objects.requireNonNull(eventName, "eventName");
         Objects.requireNonNull(rawJsonArgument, "rawJsonArgument");
         if (rawJsonArgument.isEmpty()) {
@@ -47,10 +55,18 @@ public final class SocketFrames {
         if (SocketPacket.RESERVED_EVENT_NAMES.contains(eventName)) {
             throw new IllegalArgumentException("'" + eventName + "' is a reserved event name");
         }
-        StringBuilder out = new StringBuilder(EVENT_PREFIX.length() + eventName.length() + rawJsonArgument.length() + 4);
+        if (offset != null && (offset.isEmpty() || !offset.chars().allMatch(c -> c >= '0' && c <= '9'))) {
+            throw new IllegalArgumentException("an offset is an event id, digits only: '" + offset + "'");
+        }
+        StringBuilder out = new StringBuilder(EVENT_PREFIX.length() + eventName.length() + rawJsonArgument.length()
+                + (offset == null ? 4 : offset.length() + 7));
         out.append(EVENT_PREFIX);
         JsonText.appendQuoted(out, eventName);
-        out.append(',').append(rawJsonArgument).append(']');
+        out.append(',').append(rawJsonArgument);
+        if (offset != null) {
+            out.append(",\"").append(offset).append('"');
+        }
+        out.append(']');
         EVENT_FRAMES.increment();
         return out.toString();
     }
@@ -63,6 +79,17 @@ public final class SocketFrames {
     /** {@code 40{"sid":"<sid>"}}: the namespace connection was accepted (main namespace). */
     public static String connectFrame(String sid) {
         return connectFrame(SocketPacket.MAIN_NAMESPACE, sid);
+    }
+
+    /**
+     * {@code 40{"sid":"<sid>","pid":"<pid>"}}: accepted, with the private id of connection state recovery; a
+     * client that sends back the same pid (with its last offset) and gets it again knows it missed nothing.
+     */
+    public static String connectReply(String sid, String pid) {
+        ObjectNode payload = JsonNodeFactory.instance.objectNode();
+        payload.put("sid", Objects.requireNonNull(sid, "sid"));
+        payload.put("pid", Objects.requireNonNull(pid, "pid"));
+        return SocketPacket.of(SocketPacket.Type.CONNECT, SocketPacket.MAIN_NAMESPACE, OptionalLong.empty(), payload).frame();
     }
 
     /** {@code 40/admin,{"sid":"<sid>"}}: the namespace connection was accepted. */

@@ -11,6 +11,8 @@ import dev.atlas.push.SessionWriter;
 import dev.atlas.security.AuthenticationException;
 import dev.atlas.security.Principal;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The Socket.IO v5 half of a connection: the socket on the main namespace that an {@link EngineTransport} carries.
@@ -88,28 +90,24 @@ final class SocketIoSocket implements AuthLifecycle.Owner {
             }
         }
         PushSession s;
+        String pid;
         synchronized (this) {
             if (socket != null || ended) {
                 return; // already connected: a repeated CONNECT changes nothing
             }
             socket = new PushSession(Sids.next(), "socket.io", SocketIoWire.INSTANCE, writer);
             s = socket;
-            resumeAfter = resumeFrom(payload);
+            Recovery recovery = Recovery.of(payload);
+            resumeAfter = recovery.resumeAfter();
+            pid = recovery.pid() != null && resumeAfter != null && server.connections().canReplayFrom(resumeAfter)
+                    ? recovery.pid() // every missed event will be replayed: socket.recovered is true
+                    : Recovery.newPid(server.connections().lastEventId());
         }
         // The connect reply goes out here, in order with anything else this session sends (an ack must never
         // overtake it); the dispatcher then registers the socket without a hello of its own.
         s.greeted();
-        writer.offer(SocketFrames.connectFrame(s.id()));
+        writer.offer(SocketFrames.connectReply(s.id(), pid));
         auth.start(principal);
-    }
-
-    /** The connect payload's {@code lastEventId}, or Socket.IO's own recovery {@code offset}. */
-    private static Long resumeFrom(JsonNode payload) {
-        if (payload == null || !payload.isObject()) {
-            return null;
-        }
-        Long id = ResumeIds.parse(payload.get("lastEventId"));
-        return id != null ? id : ResumeIds.parse(payload.get("offset"));
     }
 
     @Override
@@ -211,5 +209,38 @@ final class SocketIoSocket implements AuthLifecycle.Owner {
         }
         auth.end();
         return s;
+    }
+
+    /**
+     * Socket.IO's connection state recovery, on the outbox. The connect reply carries a private id ({@code pid}):
+     * the id of the last event pushed when the socket connected, a dot, and a random part. A reconnecting
+     * {@code socket.io-client} (4.6+) sends the pid back with the offset of the last event it received (every task
+     * event carries its id as its last argument). The socket resumes after Atlas's own {@code lastEventId}, else that
+     * offset, else the pid's position (a client that received no event sends no offset); when every missed event
+     * can be replayed the reply repeats the client's pid, which the client reports as {@code socket.recovered}.
+     */
+    record Recovery(String pid, Long resumeAfter) {
+        private static final Pattern PID = Pattern.compile("(\\d{1,18})\\.[A-Za-z0-9_-]{1,32}");
+
+        static Recovery of(JsonNode payload) {
+            if (payload == null || !payload.isObject()) {
+                return new Recovery(null, null);
+            }
+            JsonNode pidNode = payload.get("pid");
+            Matcher m = pidNode != null && pidNode.isTextual() ? PID.matcher(pidNode.textValue()) : null;
+            String pid = m != null && m.matches() ? pidNode.textValue() : null;
+            Long after = ResumeIds.parse(payload.get("lastEventId"));
+            if (after == null) {
+                after = ResumeIds.parse(payload.get("offset"));
+            }
+            if (after == null && pid != null) {
+                after = ResumeIds.parse(m.group(1));
+            }
+            return new Recovery(pid, after);
+        }
+
+        static String newPid(long position) {
+            return position + "." + Sids.next();
+        }
     }
 }

@@ -44,6 +44,30 @@ class SocketFramesTest {
     }
 
     @Test
+    void eventFrameWithAnOffsetCarriesItAsTheLastStringArgument() throws Exception {
+        String frame = SocketFrames.eventFrame("taskCreated", ENVELOPE, "1042");
+        assertEquals("42[\"taskCreated\"," + ENVELOPE + ",\"1042\"]", frame);
+        SocketPacket p = decodeFrame(frame);
+        assertEquals(List.of(JSON.readTree(ENVELOPE), JSON.getNodeFactory().textNode("1042")), p.eventArguments());
+        assertEquals("42[\"resync\",{}]", SocketFrames.eventFrame("resync", "{}", null), "no offset: none sent");
+    }
+
+    @Test
+    void eventFrameRefusesAnOffsetThatIsNotAnEventId() {
+        for (String bad : List.of("", "1\"]", "-1", "1.5", "x")) {
+            assertThrows(IllegalArgumentException.class, () -> SocketFrames.eventFrame("taskCreated", "{}", bad), bad);
+        }
+    }
+
+    @Test
+    void connectReplyCarriesTheSidAndThePid() throws Exception {
+        String frame = SocketFrames.connectReply("s1", "42.abc");
+        assertEquals("40{\"sid\":\"s1\",\"pid\":\"42.abc\"}", frame);
+        SocketPacket p = decodeFrame(frame);
+        assertEquals(SocketPacket.Type.CONNECT, p.type());
+    }
+
+    @Test
     void eventFrameEmbedsTheArgumentVerbatimWithoutReserializing() {
         // Jackson would rewrite all of these (spacing, 1.0, 1e3, escaped solidus, \u00e9); the frame keeps them
         String raw = "{ \"b\" : 1.0,\n \"a\":1e3, \"url\":\"http:\\/\\/x\", \"s\":\"\\u00e9\" }";
