@@ -297,6 +297,10 @@ export class AtlasClient {
         return;
       }
       const refused = e.code === 1008 && (live.authFailed || /^(authentication|token expired)/.test(e.reason ?? ""));
+      if (refused && !live.authFailed) {
+        // refused before the hello: the server sends no frame then, the close reason says why
+        this._emit("error", new Error(e.reason || "token refused"));
+      }
       if (refused && typeof this._token === "string") {
         this._stopped = true;
         this._clearTimers();

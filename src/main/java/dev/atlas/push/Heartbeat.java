@@ -35,10 +35,15 @@ public final class Heartbeat {
             this.peer = peer;
         }
 
-        /** The peer answered (a pong): the next ping is due one interval from now. */
-        public void answered() {
+        /**
+         * The peer answered (a pong): the next ping is due one interval from now. Returns whether a ping was
+         * waiting for it (false: the pong was not asked for, and counts as a client message).
+         */
+        public boolean answered() {
+            boolean solicited = pingSentAt != 0;
             lastAnswerAt = System.nanoTime();
             pingSentAt = 0;
+            return solicited;
         }
     }
 

@@ -56,6 +56,11 @@ public class PushConnections {
         dispatcher.open(session, resumeAfter);
     }
 
+    /** As {@link #join(PushSession, Long)}; {@code afterHello} runs once the hello is offered, before any event. */
+    public void join(PushSession session, Long resumeAfter, Runnable afterHello) {
+        dispatcher.open(session, resumeAfter, afterHello);
+    }
+
     /** The id of the last event pushed on this node: where a session that joins now starts. */
     public long lastEventId() {
         return dispatcher.lastDispatched();

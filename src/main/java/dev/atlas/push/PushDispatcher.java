@@ -86,11 +86,22 @@ public class PushDispatcher {
      * live events. {@code resumeAfter} null: no replay; negative: an id the client sent that is no id.
      */
     public void open(PushSession session, Long resumeAfter) {
+        open(session, resumeAfter, null);
+    }
+
+    /**
+     * As {@link #open(PushSession, Long)}; {@code afterHello} (may be null) runs on the dispatcher thread right
+     * after the hello is offered and before the first event can be: what it offers follows the hello.
+     */
+    public void open(PushSession session, Long resumeAfter, Runnable afterHello) {
         run(() -> {
             long hello = lastDispatched;
             session.helloSent(hello);
             if (!session.alreadyGreeted()) {
                 session.writer().offer(session.wire().hello(session, hello, Instant.now()));
+            }
+            if (afterHello != null) {
+                afterHello.run();
             }
             registry.add(session);
             if (resumeAfter != null) {

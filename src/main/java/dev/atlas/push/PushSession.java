@@ -42,6 +42,17 @@ public final class PushSession {
         return openedAt;
     }
 
+    private final java.util.concurrent.atomic.AtomicBoolean resumeClaimed = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /**
+     * A session resumes at most once, from the first position it gives (in its URL or connect payload, or in a
+     * resume message): true for that first claim, false for every later one, which the caller refuses with an
+     * explicit error rather than a second replay.
+     */
+    public boolean claimResume() {
+        return resumeClaimed.compareAndSet(false, true);
+    }
+
     // ---- replay (guarded by this) ----
     /** Written once by the dispatcher before the session is registered; read by the sender threads. */
     private volatile long helloId = -1;

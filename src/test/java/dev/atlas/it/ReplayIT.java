@@ -19,7 +19,8 @@ import org.junit.jupiter.api.TestInstance;
  * Replay on reconnect: a client that comes back with the id of the last event it saw gets every later
  * event, in order, exactly once, then live events with no gap or duplicate at the seam; an id that cannot
  * be replayed gets a {@code resync} first. On {@code /ws} (query parameter and resume message) and on
- * {@code /socket.io/} (connect payload).
+ * {@code /socket.io/} (connect payload and {@code resume} event). A session resumes at most once, from the first
+ * position it gives; a later resume, in any order, is refused with an error and replays nothing.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ReplayIT {
@@ -119,6 +120,153 @@ class ReplayIT {
             } catch (java.io.IOException e) {
                 throw new AssertionError(e);
             }
+        }
+    }
+
+    // ---- a session resumes at most once, from the first position it gives ----
+
+    /** Reads a client's messages until the taskCreated of a marker task made now, which it returns last. */
+    List<JsonNode> untilMarker(WsClient ws) {
+        String marker = api.create("{\"title\":\"marker\"}").path("id").asText();
+        List<JsonNode> seen = new ArrayList<>();
+        JsonNode m;
+        do {
+            m = ws.nextJson();
+            seen.add(m);
+        } while (!("taskCreated".equals(m.path("event").asText()) && marker.equals(m.path("data").path("id").asText())));
+        return seen;
+    }
+
+    static List<Long> eventIds(List<JsonNode> messages) {
+        return messages.stream().filter(m -> m.path("event").asText().startsWith("task")).map(WsClient::idOf).toList();
+    }
+
+    static long errors(List<JsonNode> messages) {
+        return messages.stream().filter(m -> "error".equals(m.path("event").asText())
+                && m.path("message").asText().startsWith("already resumed")).count();
+    }
+
+    /** Two missed events after {@code seen}: returns seen. */
+    long twoMissed() {
+        try (WsClient ws = WsClient.connectReady(server.wsUri("/ws"))) {
+            long seen = createSeen(ws, 1);
+            createSeen(ws, 2);
+            return seen;
+        }
+    }
+
+    @Test
+    void aResumeMessageAfterTheQueryIsRefusedAndReplaysNothingTwice() {
+        long seen = twoMissed();
+        try (WsClient back = WsClient.connectReady(server.wsUri("/ws?lastEventId=" + seen))) {
+            back.send("{\"type\":\"resume\",\"lastEventId\":\"" + seen + "\"}");
+            List<JsonNode> got = untilMarker(back);
+            List<Long> ids = eventIds(got);
+            assertEquals(List.of(seen + 1, seen + 2, ids.get(2)), ids, got::toString);
+            assertEquals(1, errors(got), got::toString);
+        }
+    }
+
+    @Test
+    void aSecondResumeMessageIsRefused() {
+        long seen = twoMissed();
+        try (WsClient back = WsClient.connectReady(server.wsUri("/ws"))) {
+            back.send("{\"type\":\"resume\",\"lastEventId\":\"" + seen + "\"}");
+            back.send("{\"type\":\"resume\",\"lastEventId\":\"" + (seen - 1) + "\"}");
+            List<JsonNode> got = untilMarker(back);
+            List<Long> ids = eventIds(got);
+            assertEquals(List.of(seen + 1, seen + 2, ids.get(2)), ids, () -> "from the first position only: " + got);
+            assertEquals(1, errors(got), got::toString);
+        }
+    }
+
+    @Test
+    void aResumeMessageAfterAPingReplays() {
+        long seen = twoMissed();
+        try (WsClient back = WsClient.connectReady(server.wsUri("/ws"))) {
+            back.send("{\"type\":\"ping\"}");
+            assertEquals("pong", back.nextJson().path("event").asText());
+            back.send("{\"type\":\"resume\",\"lastEventId\":\"" + seen + "\"}");
+            List<JsonNode> got = untilMarker(back);
+            List<Long> ids = eventIds(got);
+            assertEquals(List.of(seen + 1, seen + 2, ids.get(2)), ids, got::toString);
+            assertEquals(0, errors(got), got::toString);
+        }
+    }
+
+    @Test
+    void aResumeMessageAfterLiveEventsReplaysOnlyWhatCameBeforeTheHelloAndOnlyOnce() {
+        long seen = twoMissed();
+        try (WsClient back = WsClient.connectReady(server.wsUri("/ws"))) {
+            long live = createSeen(back, 1);
+            back.send("{\"type\":\"resume\",\"lastEventId\":\"" + seen + "\"}");
+            back.send("{\"type\":\"resume\",\"lastEventId\":\"" + seen + "\"}");
+            List<JsonNode> got = untilMarker(back);
+            List<Long> ids = eventIds(got);
+            // the missed ones come after the live one already delivered, which is not sent again
+            assertEquals(List.of(seen + 1, seen + 2, ids.get(2)), ids, got::toString);
+            assertTrue(ids.get(2) > live);
+            assertEquals(1, errors(got), got::toString);
+        }
+    }
+
+    /** Raw Socket.IO on WebSocket: the open packet read, then {@code 40<payload>} answered. */
+    WsClient sioConnected(String connectPayload) throws java.io.IOException {
+        WsClient sio = WsClient.connect(server.wsUri("/socket.io/?EIO=4&transport=websocket"));
+        assertTrue(sio.next().startsWith("0{"));
+        sio.send("40" + connectPayload);
+        assertTrue(sio.next().startsWith("40{\"sid\""));
+        return sio;
+    }
+
+    /** Reads Socket.IO frames (pings skipped) until the marker's taskCreated: event ids and acks, in order. */
+    List<String> sioUntilMarker(WsClient sio) throws java.io.IOException {
+        String marker = api.create("{\"title\":\"marker\"}").path("id").asText();
+        List<String> seen = new ArrayList<>();
+        while (true) {
+            String f = sio.next();
+            if (f.equals("2")) {
+                sio.send("3");
+                continue;
+            }
+            if (f.startsWith("43")) {
+                seen.add(f);
+                continue;
+            }
+            JsonNode args = WsClient.JSON.readTree(f.substring(2));
+            seen.add(args.get(1).path("id").asText());
+            if (marker.equals(args.get(1).path("data").path("id").asText())) {
+                return seen;
+            }
+        }
+    }
+
+    @Test
+    void onSocketIoTheConnectsPositionIsTheOneResumeAndAResumeEventAfterItIsRefused() throws Exception {
+        long seen = twoMissed();
+        try (WsClient sio = sioConnected("{\"lastEventId\":\"" + seen + "\"}")) {
+            sio.send("421[\"resume\",{\"lastEventId\":\"" + seen + "\"}]");
+            List<String> got = sioUntilMarker(sio);
+            assertEquals(4, got.size(), got::toString);
+            assertEquals(List.of(Long.toString(seen + 1), Long.toString(seen + 2)), got.stream().filter(f -> !f.startsWith("43")).limit(2).toList());
+            String ack = got.stream().filter(f -> f.startsWith("431")).findFirst().orElseThrow();
+            assertTrue(ack.contains("\"ok\":false") && ack.contains("already resumed"), ack);
+        }
+    }
+
+    @Test
+    void onSocketIoAResumeEventResumesOnceAndASecondOneIsRefused() throws Exception {
+        long seen = twoMissed();
+        try (WsClient sio = sioConnected("")) {
+            sio.send("421[\"resume\",{\"lastEventId\":\"" + seen + "\"}]");
+            sio.send("422[\"resume\",{\"lastEventId\":\"" + seen + "\"}]");
+            List<String> got = sioUntilMarker(sio);
+            assertEquals(5, got.size(), got::toString);
+            assertEquals("431[{\"ok\":true}]", got.get(0), "the first resume is acknowledged before its replay");
+            List<String> ids = got.stream().filter(f -> !f.startsWith("43")).toList();
+            assertEquals(List.of(Long.toString(seen + 1), Long.toString(seen + 2)), ids.subList(0, 2), got::toString);
+            String second = got.stream().filter(f -> f.startsWith("432")).findFirst().orElseThrow();
+            assertTrue(second.contains("\"ok\":false") && second.contains("already resumed"), second);
         }
     }
 

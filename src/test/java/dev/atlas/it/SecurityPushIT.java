@@ -125,19 +125,48 @@ class SecurityPushIT {
     }
 
     @Test
-    void inBandAuthenticationOpensTheStreamAndABadTokenCloses() {
+    void inBandAuthenticationOpensTheStreamWithTheHelloFirstAndABadTokenCloses() {
         try (WsClient c = WsClient.connect(ws(""))) {
             c.send("{\"type\":\"authenticate\",\"token\":\"" + Tokens.admin() + "\"}");
+            assertEquals("hello", c.nextJson().path("event").asText(), "the hello is always the first frame");
             JsonNode ok = c.nextJson();
             assertEquals("authenticated", ok.path("event").asText());
             assertEquals("admin", ok.path("role").asText());
-            assertEquals("hello", c.nextJson().path("event").asText());
         }
         WsClient bad = WsClient.connect(ws(""));
         bad.send("{\"type\":\"authenticate\",\"token\":\"nonsense\"}");
-        assertEquals("error", bad.nextJson().path("event").asText());
         assertEquals(1008, bad.awaitClose());
+        assertTrue(bad.closeReason().startsWith("authentication failed"), bad.closeReason());
+        assertTrue(bad.noPendingMessages(), "no frame before the hello, not even an error");
         bad.close();
+    }
+
+    /**
+     * What a client sends before authenticating is answered after the hello, in order: nothing reaches a socket
+     * before it. A client that keeps talking without authenticating is closed.
+     */
+    @Test
+    void messagesBeforeAuthenticationAreAnsweredAfterTheHello() {
+        try (WsClient c = WsClient.connect(ws(""))) {
+            c.send("{\"type\":\"ping\"}");
+            c.send("{\"type\":\"nonsense\"}");
+            c.send("not json");
+            c.send("{\"type\":\"authenticate\",\"token\":\"" + Tokens.admin() + "\"}");
+            c.send("{\"type\":\"ping\"}");
+            List<String> events = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                events.add(c.nextJson().path("event").asText());
+            }
+            assertEquals(List.of("hello", "pong", "error", "error", "authenticated", "pong"), events);
+        }
+        WsClient chatty = WsClient.connect(ws(""));
+        for (int i = 0; i < 17; i++) {
+            chatty.send("{\"type\":\"ping\"}");
+        }
+        assertEquals(1008, chatty.awaitClose());
+        assertTrue(chatty.closeReason().contains("before authenticating"), chatty.closeReason());
+        assertTrue(chatty.noPendingMessages(), "still nothing before a hello");
+        chatty.close();
     }
 
     @Test

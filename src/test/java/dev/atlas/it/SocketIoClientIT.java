@@ -93,8 +93,9 @@ class SocketIoClientIT {
 
     /** As {@link #sio(String)}, with another pinned client package ({@code socket.io-client-4.5}: the old one). */
     NodeClient sio(String mode, String clientPackage) {
+        // the lifetime only bounds an orphaned client; it must outlast the longest test (two restarts on a busy box)
         NodeClient c = NodeClient.script("sio-" + mode + "-" + (++clientCount), "sio-client.mjs",
-                server.uri("").toString(), mode, "90", clientPackage);
+                server.uri("").toString(), mode, "300", clientPackage);
         clients.add(c);
         return c;
     }

@@ -3,6 +3,7 @@ package dev.atlas.push.socketio;
 import dev.atlas.push.CloseCodes;
 import dev.atlas.push.Frame;
 import dev.atlas.push.Heartbeat;
+import dev.atlas.push.MessageRate;
 import dev.atlas.push.SessionWriter;
 import dev.atlas.push.Transport;
 import dev.atlas.push.WebSocketTransport;
@@ -62,6 +63,9 @@ final class EngineTransport implements Transport, Heartbeat.Peer {
     /** The client IP holding a connection slot, or null once given back. */
     private String clientIp;
     private Heartbeat.Member heartbeat;
+    /** The client-message limit shared with {@code /ws}; guarded by itself (a POST and the upgrade's socket may overlap). */
+    private final MessageRate rate;
+    private volatile boolean overLimit;
 
     EngineTransport(EngineServer server, EngineWebSocket websocketOrNull, Principal principal, String clientIp) {
         this.server = server;
@@ -70,6 +74,7 @@ final class EngineTransport implements Transport, Heartbeat.Peer {
         this.ws = websocketOrNull;
         this.writer = server.connections().writer(this);
         this.socket = new SocketIoSocket(server, this, principal, clientIp);
+        this.rate = new MessageRate(server.settings().maxMessagesPerMinute());
     }
 
     String sid() {
@@ -430,24 +435,50 @@ final class EngineTransport implements Transport, Heartbeat.Peer {
 
     // ---- packets ----
 
+    /**
+     * One packet from the client. Every packet but the pong to the server's own ping counts against the message
+     * limit, as on {@code /ws}; past it the socket is told {@code 41} (socket.io-client then does not reconnect by
+     * itself) and the session closes with 1008. A client ping is refused as the reference server refuses it: in
+     * Engine.IO 4 only the server pings.
+     */
     private void onPacket(EnginePacket p) {
+        if (overLimit) {
+            return;
+        }
+        boolean solicitedPong = false;
+        if (p.type() == EnginePacket.Type.PONG) {
+            Heartbeat.Member m;
+            synchronized (this) {
+                m = heartbeat;
+            }
+            solicitedPong = m != null && m.answered();
+        }
+        if (!solicitedPong && overTheLimit()) {
+            return;
+        }
         switch (p.type()) {
             case PONG -> {
-                Heartbeat.Member m;
-                synchronized (this) {
-                    m = heartbeat;
-                }
-                if (m != null) {
-                    m.answered();
-                }
             }
-            case PING -> writer.offer(EnginePacket.of(EnginePacket.Type.PONG).encode()); // Engine.IO v3 habit
+            case PING -> terminate("invalid heartbeat direction", CloseCodes.PROTOCOL_ERROR);
             case MESSAGE -> socket.onPacket(p.data());
             case CLOSE -> terminate("client closed", CloseCodes.GOING_AWAY);
             case NOOP -> {
             }
             default -> terminate("unexpected packet " + p.type(), CloseCodes.PROTOCOL_ERROR);
         }
+    }
+
+    private boolean overTheLimit() {
+        boolean exceeded;
+        synchronized (rate) {
+            exceeded = rate.exceeded();
+        }
+        if (exceeded) {
+            overLimit = true;
+            writer.offer(SocketFrames.disconnectFrame());
+            writer.closeWhenDrained(CloseCodes.POLICY_VIOLATION, rate.reason());
+        }
+        return exceeded;
     }
 
     // ---- end ----

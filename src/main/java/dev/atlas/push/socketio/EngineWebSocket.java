@@ -47,7 +47,7 @@ public class EngineWebSocket extends Endpoint {
         EngineServer server = (EngineServer) props.get(SERVER);
         this.session = session;
         transport = server.connections().webSocket(session);
-        assembler = new MessageAssembler(server.settings().maxMessageBytes());
+        assembler = new MessageAssembler(server.settings().maxPayloadBytes());
         session.addMessageHandler(String.class, (MessageHandler.Partial<String>) this::onPart);
         session.addMessageHandler(ByteBuffer.class, (MessageHandler.Partial<ByteBuffer>) (part, last) -> onBinary());
         String sid = (String) props.get(SID);

@@ -99,6 +99,9 @@ final class SocketIoSocket implements AuthLifecycle.Owner {
             s = socket;
             Recovery recovery = Recovery.of(payload);
             resumeAfter = recovery.resumeAfter();
+            if (resumeAfter != null) {
+                s.claimResume(); // the connect's position is the session's one resume
+            }
             pid = recovery.pid() != null && resumeAfter != null && server.connections().canReplayFrom(resumeAfter)
                     ? recovery.pid() // every missed event will be replayed: socket.recovered is true
                     : Recovery.newPid(server.connections().lastEventId());
@@ -149,6 +152,8 @@ final class SocketIoSocket implements AuthLifecycle.Owner {
         }
         if ("authenticate".equals(p.eventName())) {
             onAuthenticate(p);
+        } else if ("resume".equals(p.eventName())) {
+            onResume(p);
         } else if (p.ackId().isPresent()) {
             ObjectNode outcome = JsonNodeFactory.instance.objectNode()
                     .put("ok", false).put("error", "unknown event '" + abbreviate(p.eventName()) + "'");
@@ -183,6 +188,39 @@ final class SocketIoSocket implements AuthLifecycle.Owner {
         if (s != null) {
             s.viewer(principal); // a renewal changes who is connected at once
             auth.authenticated(principal);
+        }
+    }
+
+    /**
+     * {@code resume} ({@code {lastEventId}}), as on {@code /ws}: the session's one resume, unless its connect gave a
+     * position already; the outcome goes through the ack ({@code ok}, or the error), a refused resume replays nothing.
+     */
+    private void onResume(SocketPacket p) {
+        List<JsonNode> args = p.eventArguments();
+        JsonNode arg = args.isEmpty() ? null : args.get(0);
+        Long after = arg == null ? null : ResumeIds.parse(arg.isObject() ? arg.get("lastEventId") : arg);
+        ObjectNode outcome = JsonNodeFactory.instance.objectNode();
+        PushSession s;
+        boolean registered;
+        synchronized (this) {
+            s = socket;
+            if (after == null) {
+                ack(p, outcome.put("ok", false).put("error", "resume needs a lastEventId"));
+                return;
+            }
+            if (s == null || !s.claimResume()) {
+                ack(p, outcome.put("ok", false)
+                        .put("error", "already resumed: a session resumes once, from the first position it gives"));
+                return;
+            }
+            registered = auth.registered();
+            if (!registered) {
+                resumeAfter = after; // applied when the socket authenticates
+            }
+        }
+        ack(p, outcome.put("ok", true));
+        if (registered) {
+            server.connections().resume(s, after);
         }
     }
 

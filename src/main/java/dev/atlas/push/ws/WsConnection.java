@@ -30,12 +30,17 @@ import java.util.logging.Logger;
  *
  * <p>An authenticated client (token in the handshake) gets {@code hello} with the last event id, then the events it
  * may see; with {@code ?lastEventId=N} it first gets every such event after N (or a {@code resync}). Without a token
- * the client must send {@code {"type":"authenticate","token":"…"}} within the deadline, and gets nothing before.
- * A bad token closes the socket with 1008, as does the token's expiry unless the client authenticated again in-band
- * ({@link AuthLifecycle}). Client messages are JSON objects with a {@code type}: {@code ping} (answered
- * {@code pong}), {@code authenticate}, {@code resume} ({@code lastEventId}); anything else gets an {@code error}
- * event and the connection stays open. A message over the size limit closes with 1009, more messages per minute
- * than allowed with 1008. The server pings ({@link Heartbeat}); no pong by the next round closes with 1001.
+ * the client must send {@code {"type":"authenticate","token":"…"}} within the deadline, and gets nothing before:
+ * {@code hello} is always the first frame, and the answers to what the client sent before it (the
+ * {@code authenticated}, a {@code pong}, an {@code error}) follow it, in order. A bad token before the hello closes
+ * the socket with 1008 and the reason, a bad renewal after it gets an {@code error} first; the token's expiry closes
+ * with 1008 unless the client authenticated again in-band ({@link AuthLifecycle}). Client messages are JSON objects
+ * with a {@code type}: {@code ping} (answered {@code pong}), {@code authenticate}, {@code resume}
+ * ({@code lastEventId}: a session resumes at most once, from the first position it gives, in the URL or a message;
+ * a later resume gets an {@code error}); anything else gets an {@code error} event and the connection stays open. A
+ * message over the size limit closes with 1009, more messages per minute than allowed with 1008, more than
+ * {@value #MAX_HELD_REPLIES} messages before authenticating with 1008. The server pings ({@link Heartbeat}); no pong
+ * by the next round closes with 1001.
  *
  * <p>Threading: the container calls {@link #onText}, {@link #onPong} and {@link #ended} one at a time; the timer
  * calls {@link #ping} and {@link #close}; everything the client is sent goes through the session's writer.
@@ -43,6 +48,8 @@ import java.util.logging.Logger;
 final class WsConnection implements AuthLifecycle.Owner, Heartbeat.Peer {
     private static final Logger LOG = Logger.getLogger(WsConnection.class.getName());
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Answers held for the hello at most; a client that sends more before authenticating is closed. */
+    static final int MAX_HELD_REPLIES = 16;
 
     private final WsSessions sessions;
     private final PushConnections connections;
@@ -57,6 +64,8 @@ final class WsConnection implements AuthLifecycle.Owner, Heartbeat.Peer {
     private String clientIp;
     private volatile Long resumeAfter;
     private boolean ended;
+    /** Answers waiting for the hello (null once it is out). Guarded by this. */
+    private java.util.List<String> held = new java.util.ArrayList<>();
 
     WsConnection(WsSessions sessions, Session session) {
         this.sessions = sessions;
@@ -78,6 +87,7 @@ final class WsConnection implements AuthLifecycle.Owner, Heartbeat.Peer {
             }
             principal = accepted.principal();
             resumeAfter = (Long) handshake.get(WsConfigurator.RESUME_AFTER);
+            claimHandshakeResume();
         } else {
             WsConfigurator.Unchecked unchecked = (WsConfigurator.Unchecked) handshake.get(WsConfigurator.UNCHECKED);
             if (unchecked == null) {
@@ -89,6 +99,7 @@ final class WsConnection implements AuthLifecycle.Owner, Heartbeat.Peer {
                 return;
             }
             resumeAfter = ResumeIds.parse(unchecked.resumeAfter());
+            claimHandshakeResume();
         }
         heartbeat = sessions.heartbeat().join(this);
         LOG.info(() -> "Connected /ws session " + session.getId() + (clientIp == null ? "" : " from " + clientIp)
@@ -119,10 +130,26 @@ final class WsConnection implements AuthLifecycle.Owner, Heartbeat.Peer {
         }
     }
 
+    private void claimHandshakeResume() {
+        if (resumeAfter != null) {
+            push.claimResume();
+        }
+    }
+
     @Override
     public void register(Principal principal) {
         push.viewer(principal);
-        connections.join(push, resumeAfter);
+        connections.join(push, resumeAfter, this::helloSent);
+    }
+
+    /** Dispatcher thread, right after the hello: the answers held for it follow, then everything else directly. */
+    private void helloSent() {
+        synchronized (this) {
+            for (String text : held) {
+                push.writer().offer(text);
+            }
+            held = null;
+        }
     }
 
     @Override
@@ -195,11 +222,15 @@ final class WsConnection implements AuthLifecycle.Owner, Heartbeat.Peer {
         try {
             p = auth.verify(token);
         } catch (AuthenticationException e) {
-            reply(Envelope.error("authentication failed: " + e.getMessage(), Instant.now()));
-            close(CloseCodes.POLICY_VIOLATION, "authentication failed");
+            if (auth.registered()) {
+                reply(Envelope.error("authentication failed: " + e.getMessage(), Instant.now()));
+                close(CloseCodes.POLICY_VIOLATION, "authentication failed");
+            } else {
+                close(CloseCodes.POLICY_VIOLATION, truncate("authentication failed: " + e.getMessage()));
+            }
             return;
         }
-        reply(authenticatedMessage(p)); // before the hello that registration sends
+        reply(authenticatedMessage(p)); // held for the hello when this registers the session
         auth.authenticated(p);
         push.viewer(p);
     }
@@ -208,6 +239,9 @@ final class WsConnection implements AuthLifecycle.Owner, Heartbeat.Peer {
         Long after = ResumeIds.parse(lastEventId);
         if (after == null) {
             reply(Envelope.error("resume needs a lastEventId", Instant.now()));
+        } else if (!push.claimResume()) {
+            reply(Envelope.error("already resumed: a session resumes once, from the first position it gives",
+                    Instant.now()));
         } else if (!auth.registered()) {
             resumeAfter = after; // applied when the session authenticates
         } else {
@@ -227,8 +261,20 @@ final class WsConnection implements AuthLifecycle.Owner, Heartbeat.Peer {
         return node.toString();
     }
 
+    /** Sends an answer, or holds it until the hello is out: before it the client gets nothing. */
     private void reply(String text) {
-        push.writer().offer(text);
+        boolean tooMany;
+        synchronized (this) {
+            if (held == null) {
+                push.writer().offer(text);
+                return;
+            }
+            held.add(text);
+            tooMany = held.size() > MAX_HELD_REPLIES;
+        }
+        if (tooMany) {
+            close(CloseCodes.POLICY_VIOLATION, "more than " + MAX_HELD_REPLIES + " messages before authenticating");
+        }
     }
 
     private static String truncate(String s) {
