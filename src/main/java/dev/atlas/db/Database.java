@@ -13,8 +13,12 @@ import jakarta.persistence.EntityManagerFactory;
 import jakarta.persistence.EntityTransaction;
 import jakarta.persistence.Persistence;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Properties;
 import java.util.function.Function;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
@@ -35,6 +39,9 @@ public class Database {
     private H2Housekeeping h2Housekeeping;
     private EntityManagerFactory emf;
     private boolean postgres;
+    private String url;
+    private String user;
+    private String password;
 
     /** For CDI proxies only. */
     protected Database() {
@@ -53,7 +60,9 @@ public class Database {
     }
 
     private void start(AtlasConfig config) {
-        String url = jdbcUrl(config);
+        url = jdbcUrl(config);
+        user = config.get(Setting.DB_USER);
+        password = config.get(Setting.DB_PASSWORD);
         postgres = url.startsWith("jdbc:postgresql:");
         if (!postgres && !url.startsWith("jdbc:h2:")) {
             throw new ConfigException("ATLAS_DB_URL must be a jdbc:h2: or jdbc:postgresql: URL, got '" + url + "'");
@@ -127,6 +136,28 @@ public class Database {
 
     public boolean isPostgres() {
         return postgres;
+    }
+
+    /**
+     * A connection of its own, outside the pool, for work that holds one for a long time (the outbox listener's
+     * {@code LISTEN}): same URL and credentials as the pool, named {@code applicationName} in
+     * {@code pg_stat_activity}. The caller closes it.
+     */
+    public Connection openDedicated(String applicationName) throws SQLException {
+        Properties props = new Properties();
+        if (user != null && !user.isEmpty()) {
+            props.setProperty("user", user);
+        }
+        if (password != null && !password.isEmpty()) {
+            props.setProperty("password", password);
+        }
+        if (!postgres) {
+            return DriverManager.getConnection(url, props);
+        }
+        props.setProperty("ApplicationName", applicationName);
+        props.setProperty("tcpKeepAlive", "true");
+        // the driver itself, not DriverManager: inside a container the WAR's driver need not be registered there
+        return new org.postgresql.Driver().connect(url, props);
     }
 
     /**

@@ -62,6 +62,20 @@ public final class GroupCommit<C> {
         T run(EntityManager em, C context);
     }
 
+    /**
+     * A context with work of its own at the end of each transaction, after every unit ran and before the commit,
+     * once per transaction whatever the number of units (for Atlas: the one NOTIFY of the transaction's events).
+     */
+    public interface BeforeCommit {
+        void beforeCommit();
+    }
+
+    private static void beforeCommit(Object context) {
+        if (context instanceof BeforeCommit b) {
+            b.beforeCommit();
+        }
+    }
+
     private final Database db;
     private final Function<EntityManager, C> begin;
     private final Predicate<RuntimeException> failsAlone;
@@ -217,6 +231,7 @@ public final class GroupCommit<C> {
                         alone[i] = e;
                     }
                 }
+                beforeCommit(context);
                 return null;
             });
         } catch (Throwable failure) {
@@ -254,7 +269,12 @@ public final class GroupCommit<C> {
     private <T> Throwable runAlone(Waiter<C, T> w) {
         T result;
         try {
-            result = db.inTransaction(em -> w.unit.run(em, begin.apply(em)));
+            result = db.inTransaction(em -> {
+                C context = begin.apply(em);
+                T r = w.unit.run(em, context);
+                beforeCommit(context);
+                return r;
+            });
         } catch (Throwable t) {
             complete(w, null, t);
             return t;

@@ -1,5 +1,6 @@
 package dev.atlas.event;
 
+import dev.atlas.db.GroupCommit;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
@@ -19,6 +20,17 @@ import java.util.List;
  */
 @ApplicationScoped
 public class EventLog {
+    /** The PostgreSQL channel told of new events at each commit that appends some; null: none (H2, or switched off). */
+    private volatile String notifyChannel;
+
+    /**
+     * From now on every transaction that appends events also sends {@code NOTIFY <channel>, '<last id>'} once,
+     * just before its commit: PostgreSQL delivers it to the listeners of every node when, and only if, the
+     * transaction commits. A hint for other nodes to read the outbox, never the data.
+     */
+    public void notifyOnCommit(String channel) {
+        this.notifyChannel = channel;
+    }
 
     /**
      * Takes the write lock for this transaction. Call it first in a writing transaction, before reading
@@ -29,7 +41,7 @@ public class EventLog {
         if (seq == null) {
             throw new IllegalStateException("event_sequence row missing: the schema was not migrated");
         }
-        return new Appender(em, seq);
+        return new Appender(em, seq, notifyChannel);
     }
 
     /** The id of the last committed event, 0 when there is none. */
@@ -73,14 +85,17 @@ public class EventLog {
     /**
      * Writes the events of one transaction. Not thread-safe: it belongs to the transaction's thread.
      */
-    public static final class Appender {
+    public static final class Appender implements GroupCommit.BeforeCommit {
         private final EntityManager em;
         private final EventSequence seq;
         private final Instant timestamp;
+        private final String notifyChannel;
+        private long lastAppended;
 
-        private Appender(EntityManager em, EventSequence seq) {
+        private Appender(EntityManager em, EventSequence seq, String notifyChannel) {
             this.em = em;
             this.seq = seq;
+            this.notifyChannel = notifyChannel;
             // One timestamp for every event of the transaction, at millisecond precision as on the wire.
             this.timestamp = Instant.ofEpochMilli(System.currentTimeMillis());
         }
@@ -94,7 +109,19 @@ public class EventLog {
                                 String dataJson) {
             TaskEvent e = new TaskEvent(seq.next(), type, timestamp, taskId, agentWallet, previousWallet, dataJson);
             em.persist(new EventRecord(e));
+            lastAppended = e.id();
             return e;
+        }
+
+        /** One NOTIFY for the whole transaction, when it appended events and notifying is on. */
+        @Override
+        public void beforeCommit() {
+            if (notifyChannel != null && lastAppended != 0) {
+                em.createNativeQuery("SELECT pg_notify(?1, ?2)")
+                        .setParameter(1, notifyChannel)
+                        .setParameter(2, Long.toString(lastAppended))
+                        .getSingleResult();
+            }
         }
     }
 }

@@ -1,9 +1,12 @@
 package dev.atlas.push;
 
+import dev.atlas.config.AtlasConfig;
+import dev.atlas.config.Setting;
 import dev.atlas.db.Database;
 import dev.atlas.event.EventLog;
 import dev.atlas.event.TaskEvent;
 import dev.atlas.metrics.Metrics;
+import io.micrometer.core.instrument.Timer;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -49,6 +52,8 @@ public class PushDispatcher {
     Metrics metrics;
     @Inject
     PushThreads threads;
+    @Inject
+    AtlasConfig config;
 
     private ScheduledExecutorService thread;
     /** Index 0 unused: share 0 is written by the dispatcher thread itself. */
@@ -56,13 +61,19 @@ public class PushDispatcher {
     private volatile long lastDispatched;
     private final TreeMap<Long, TaskEvent> early = new TreeMap<>();
     private long holeSince;
+    private Timer outboxLag;
     private boolean outage;
 
     @PostConstruct
     void start() {
         lastDispatched = db.read(eventLog::lastEventId);
         thread = threads.single("atlas-push-dispatcher");
-        thread.scheduleWithFixedDelay(this::catchUpIfBehind, 1, 1, TimeUnit.SECONDS);
+        long pollMs = Math.max(10, config.getLong(Setting.OUTBOX_POLL_MS));
+        thread.scheduleWithFixedDelay(this::catchUpIfBehind, pollMs, pollMs, TimeUnit.MILLISECONDS);
+        outboxLag = Timer.builder("atlas.cluster.outbox.lag")
+                .description("From an event's commit to its dispatch on this node, for events this node learned from the "
+                        + "outbox (committed by another node, or whose local firing was lost) rather than from its own commit")
+                .publishPercentiles(0.5, 0.99).register(metrics.registry());
         senders = new java.util.concurrent.ExecutorService[registry.shards()];
         for (int i = 1; i < senders.length; i++) {
             senders[i] = threads.single("atlas-push-sender-" + i);
@@ -73,6 +84,14 @@ public class PushDispatcher {
     /** Observes every committed event (fired by the task service after its commit). */
     void onCommitted(@Observes TaskEvent event) {
         run(() -> accept(event));
+    }
+
+    /**
+     * The outbox has new events (another node committed: the listener was notified, or it reconnected and may have
+     * missed notifications): read them now, on the dispatcher thread, instead of at the next poll.
+     */
+    public void wake() {
+        run(() -> catchUp(true));
     }
 
     /** Registers a session: it gets its hello, then every event after the hello's id. */
@@ -246,7 +265,12 @@ public class PushDispatcher {
      * an event whose firing was lost is still pushed.
      */
     private void catchUpIfBehind() {
-        if (!early.isEmpty() && System.currentTimeMillis() - holeSince < HOLE_WAIT_MS) {
+        catchUp(false);
+    }
+
+    /** Reads the outbox after the last dispatched id; {@code now}: even while a young hole may still fill by itself. */
+    private void catchUp(boolean now) {
+        if (!now && !early.isEmpty() && System.currentTimeMillis() - holeSince < HOLE_WAIT_MS) {
             return;
         }
         try {
@@ -254,7 +278,13 @@ public class PushDispatcher {
             do {
                 long after = lastDispatched;
                 missed = db.read(em -> eventLog.readAfter(em, after, CATCH_UP_BATCH));
-                missed.forEach(this::accept);
+                long readAt = System.currentTimeMillis();
+                for (TaskEvent e : missed) {
+                    if (e.id() > lastDispatched && !early.containsKey(e.id())) {
+                        outboxLag.record(Math.max(0, readAt - e.timestamp().toEpochMilli()), TimeUnit.MILLISECONDS);
+                    }
+                    accept(e);
+                }
             } while (missed.size() == CATCH_UP_BATCH);
             if (outage) {
                 outage = false;

@@ -1,6 +1,7 @@
 package dev.atlas.web;
 
 import dev.atlas.event.EventRetention;
+import dev.atlas.push.OutboxListener;
 import dev.atlas.push.PushDispatcher;
 import dev.atlas.security.AuthMode;
 import dev.atlas.security.Authenticator;
@@ -42,6 +43,8 @@ public class AtlasLifecycle {
     TaskService tasks;
     @Inject
     AuthFilter.ApiLimits limits;
+    @Inject
+    OutboxListener listener;
 
     private ScheduledExecutorService housekeeping;
 
@@ -59,6 +62,7 @@ public class AtlasLifecycle {
         housekeeping.scheduleWithFixedDelay(this::pruneKeys, 1, 60, TimeUnit.MINUTES);
         ctx.setAttribute(TOKENS_ATTRIBUTE, authenticator.startupTokens());
         retention.start();
+        listener.start();
         LOG.info(() -> "Atlas started; last event id " + dispatcher.lastDispatched());
     }
 

@@ -1,6 +1,7 @@
 package dev.atlas.web;
 
 import dev.atlas.db.Database;
+import dev.atlas.push.OutboxListener;
 import jakarta.inject.Inject;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
@@ -13,12 +14,15 @@ import java.nio.charset.StandardCharsets;
  * Health for load balancers and orchestrators, without authentication and without details worth hiding:
  * {@code GET /health/live} is 200 while the application runs; {@code GET /health/ready} is 200 when the
  * database answers within a second, else 503 with {@code Retry-After} (take the node out of rotation; its
- * open WebSockets stay up). Stateless; thread-safe.
+ * open WebSockets stay up). On PostgreSQL it also shows the outbox listener: while it is down the status is
+ * {@code DEGRADED} (still 200: the node serves, other nodes' events reach it by the poll). Stateless; thread-safe.
  */
 @WebServlet("/health/*")
 public class HealthServlet extends HttpServlet {
     @Inject
     Database db;
+    @Inject
+    OutboxListener listener;
 
     @Override
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
@@ -27,8 +31,12 @@ public class HealthServlet extends HttpServlet {
             case "/live" -> write(resp, 200, "{\"status\":\"UP\"}");
             case "/ready" -> {
                 boolean dbUp = db.ping(1);
-                write(resp, dbUp ? 200 : 503, "{\"status\":\"" + (dbUp ? "UP" : "DOWN") + "\",\"checks\":{\"database\":\""
-                        + (dbUp ? "UP" : "DOWN") + "\"}}");
+                // the listener only speeds up other nodes' events: down, the node still serves (degraded, not out)
+                String listening = !listener.isEnabled() ? null : listener.isUp() ? "UP" : "DOWN";
+                String status = !dbUp ? "DOWN" : "DOWN".equals(listening) ? "DEGRADED" : "UP";
+                write(resp, dbUp ? 200 : 503, "{\"status\":\"" + status + "\",\"checks\":{\"database\":\""
+                        + (dbUp ? "UP" : "DOWN") + "\"" + (listening == null ? "" : ",\"listener\":\"" + listening + "\"")
+                        + "}}");
                 if (!dbUp) {
                     resp.setHeader("Retry-After", "5");
                 }

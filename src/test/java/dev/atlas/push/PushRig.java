@@ -74,6 +74,7 @@ final class PushRig implements AutoCloseable {
         dispatcher.replayer = replayer;
         dispatcher.metrics = metrics;
         dispatcher.threads = threads;
+        dispatcher.config = config;
     }
 
     static Principal agent(String wallet) {
