@@ -247,13 +247,7 @@ class NginxEndToEndIT {
 
     /** conf/nginx/atlas.conf with only ports, upstream address, certificate and log paths and read timeouts changed. */
     private Path writeSite(int tomcatPort, int httpPort, int httpsPort, Tls tls) throws IOException {
-        String site = Files.readString(repo.resolve("conf/nginx/atlas.conf"));
-        site = replaceOnce(site, "listen 80;", "listen 127.0.0.1:" + httpPort + ";");
-        site = replaceOnce(site, "listen 443 ssl;", "listen 127.0.0.1:" + httpsPort + " ssl;");
-        site = replaceOnce(site, "\n    server 127.0.0.1:8080 ", "\n    server 127.0.0.1:" + tomcatPort + " ");
-        site = replaceOnce(site, "/etc/atlas/tls/PLACEHOLDER-fullchain.pem", tls.certPem().toString());
-        site = replaceOnce(site, "/etc/atlas/tls/PLACEHOLDER-privkey.pem", tls.keyPem().toString());
-        site = site.replace("/var/log/nginx/atlas.access.log", work.resolve("atlas.access.log").toString());
+        String site = AtlasSite.render(repo, work, httpPort, httpsPort, List.of(tomcatPort), tls);
         Matcher timeouts = Pattern.compile("(?m)^(\\s*proxy_read_timeout\\s+)\\d+s;").matcher(site);
         String shortened = timeouts.replaceAll("$1" + READ_TIMEOUT_S + "s;");
         assertTrue(timeouts.reset().results().count() >= 2, "atlas.conf sets proxy_read_timeout on /ws and /socket.io/");
@@ -261,13 +255,6 @@ class NginxEndToEndIT {
         Files.writeString(file, "# conf/nginx/atlas.conf as NginxEndToEndIT runs it: ports, upstream address,\n"
                 + "# certificate paths and proxy_read_timeout (" + READ_TIMEOUT_S + "s) substituted.\n" + shortened);
         return file;
-    }
-
-    private static String replaceOnce(String text, String from, String to) {
-        int at = text.indexOf(from);
-        assertTrue(at >= 0 && at == text.lastIndexOf(from), () -> "conf/nginx/atlas.conf must contain exactly one \"" + from.strip()
-                + "\" for the test wrapper to substitute");
-        return text.replace(from, to);
     }
 
     private static HttpResponse<String> send(HttpClient http, HttpRequest.Builder request) throws IOException, InterruptedException {
