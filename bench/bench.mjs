@@ -14,6 +14,7 @@ const USAGE = `usage: bench/run <connect|fanout|rest> --url http://127.0.0.1:POR
            --hold S (idle time at the last step, default 5)  --gc auto|on|off (jcmd GC.run before RSS readings)
   fanout:  --path /ws|/socket.io/  --clients 1000  --tasks 400  --rate 20 (creations/s)  --warmup 40 (creations)
            --drain S (wait for deliveries after the last creation, default 10)
+           --write-url URL (send the creations to another node than the clients': cross-node delivery)
   rest:    --clients 32 (concurrent)  --duration 20 (s, measured)  --warmup 5 (s)
   also:    --deflate (offer permessage-deflate like browsers)  --connect-payload (Socket.IO: token in the 40 packet)`;
 
@@ -226,7 +227,9 @@ async function runFanout() {
   const rate = num('rate', 20);
   const warm = num('warmup', Math.max(20, rate * 2));
   const drainS = num('drain', 10);
-  const api = client(args.url, token, 64);
+  // the creations go to --write-url when given (another node on the same database), the clients are on --url
+  const api = client(args['write-url'] || args.url, token, 64);
+  const node = args['write-url'] ? client(args.url, token, 2) : api;
   const workers = startWorkers();
   const conn = await connectMore(workers, n, num('concurrency', 100));
   log(`fanout ${path}: ${conn.ok}/${n} clients connected in ${(conn.wallMs / 1000).toFixed(2)} s (${conn.failed} failed ${JSON.stringify(conn.errors)})`);
@@ -238,7 +241,7 @@ async function runFanout() {
   log(`  warm-up: ${warm} creations (${warmErrors} errors)`);
 
   await askAll(workers, { cmd: 'arm', events: tasks }, 'armed');
-  const diag0 = await diagnostics(api);
+  const diag0 = await diagnostics(node);
   const record = { sentAt: new Float64Array(tasks) };
   const s0 = serverSample(pid);
   const g0 = generatorCpu();
@@ -258,7 +261,7 @@ async function runFanout() {
   const g1 = generatorCpu();
   const tEnd = nowMs();
   const collected = await askAll(workers, { cmd: 'collect' }, 'collected');
-  const diag1 = await diagnostics(api);
+  const diag1 = await diagnostics(node);
 
   const lat = [];
   let received = 0;
@@ -287,7 +290,7 @@ async function runFanout() {
   const serverCpu = s0 && s1 ? s1.cpu - s0.cpu : null;
   const windowS = (Math.max(lastArrival, sendEnd) - t0) / 1000;
   const result = {
-    ...header(), clients: n, connected: conn.ok, connectFailed: conn.failed, tasks, rate, warmup: warm,
+    ...header(), writeUrl: args['write-url'] || null, clients: n, connected: conn.ok, connectFailed: conn.failed, tasks, rate, warmup: warm,
     deliveriesExpected: expected, deliveriesReceived: received, lost: missing, duplicates: dup, unexpectedCloses: unexpected,
     latencyMs: summary(lat), httpMs: http, httpErrors,
     deliveriesPerSecond: r2(received / windowS), windowSeconds: r3(windowS),
@@ -316,6 +319,7 @@ async function runFanout() {
   await askAll(workers, { cmd: 'close' }, 'closed');
   await Promise.all(workers.map((w) => w.terminate()));
   api.close();
+  if (node !== api) node.close();
   emit(result);
 }
 

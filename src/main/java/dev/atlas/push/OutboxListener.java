@@ -22,7 +22,8 @@ import org.postgresql.PGNotification;
 /**
  * Cross-node wake-up on PostgreSQL: one dedicated connection per node (outside the pool) that {@code LISTEN}s on
  * {@link #CHANNEL}, to which every commit that appends events sends one {@code NOTIFY} ({@link EventLog#notifyOnCommit}).
- * A notification only wakes the {@link PushDispatcher}, which reads the outbox after its last dispatched id itself:
+ * A notification (its payload: the last id the transaction appended) only wakes the {@link PushDispatcher}, which
+ * reads the outbox after its last dispatched id itself unless it already pushed that id:
  * the notification is a hint, never the data, so a lost one costs latency (the outbox poll still runs), never an
  * event. A node's own commits are pushed from its own commit as before; reading them again finds nothing new.
  *
@@ -114,12 +115,16 @@ public class OutboxListener {
                 }
                 first = false;
                 backoff = MIN_BACKOFF_MS;
-                dispatcher.wake(); // whatever was committed while this node was not listening
+                dispatcher.wake(Long.MAX_VALUE); // whatever was committed while this node was not listening
                 while (!stopping) {
                     PGNotification[] got = pg.getNotifications(WAIT_MS);
                     if (got != null && got.length > 0) {
                         notifications.increment(got.length);
-                        dispatcher.wake();
+                        long upTo = 0;
+                        for (PGNotification n : got) {
+                            upTo = Math.max(upTo, announcedId(n.getParameter()));
+                        }
+                        dispatcher.wake(upTo);
                     } else if (c.isClosed()) {
                         throw new SQLException("listener connection closed");
                     }
@@ -140,6 +145,15 @@ public class OutboxListener {
             }
         }
         up = false;
+    }
+
+    /** The last event id a notification carries; {@link Long#MAX_VALUE} (read anyway) when it carries none. */
+    static long announcedId(String payload) {
+        try {
+            return Long.parseLong(payload);
+        } catch (NumberFormatException e) {
+            return Long.MAX_VALUE;
+        }
     }
 
     private void sleep(long ms) {

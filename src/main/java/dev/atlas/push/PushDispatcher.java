@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.TreeMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -86,12 +88,32 @@ public class PushDispatcher {
         run(() -> accept(event));
     }
 
+    /** The highest event id announced by notifications since the last wake-up ran; 0: none. */
+    private final AtomicLong announced = new AtomicLong();
+    private final AtomicBoolean wakePending = new AtomicBoolean();
+
     /**
      * The outbox has new events (another node committed: the listener was notified, or it reconnected and may have
-     * missed notifications): read them now, on the dispatcher thread, instead of at the next poll.
+     * missed notifications): read them now, on the dispatcher thread, instead of at the next poll. {@code upTo}: the
+     * last id the notification announced ({@link Long#MAX_VALUE} when unknown).
      */
-    public void wake() {
-        run(() -> catchUp(true));
+    public void wake(long upTo) {
+        announced.accumulateAndGet(upTo, Math::max);
+        if (wakePending.compareAndSet(false, true)) {
+            run(this::woken);
+        }
+    }
+
+    /**
+     * One read for any number of notifications that came while the dispatcher was busy, and none when they only
+     * announced events already pushed (this node's own commits, whose firing usually beats their notification).
+     */
+    private void woken() {
+        wakePending.set(false);
+        long upTo = announced.getAndSet(0);
+        if (upTo > lastDispatched) {
+            catchUp(true);
+        }
     }
 
     /** Registers a session: it gets its hello, then every event after the hello's id. */

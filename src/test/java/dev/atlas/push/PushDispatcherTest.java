@@ -173,6 +173,30 @@ class PushDispatcherTest {
     }
 
     /**
+     * Another node's commit (in the outbox, never fired here) is read at once when a notification wakes the
+     * dispatcher, with no poll for ten minutes; a wake-up that only announces ids already pushed reads nothing (the
+     * second session's hello, queued behind it on the dispatcher thread, still names 3 although 4 is committed).
+     */
+    @Test
+    void aWakeUpReadsTheOutboxAtOnceUnlessItAnnouncesOnlyWhatWasPushed() throws Exception {
+        rig = new PushRig(1, 600_000);
+        rig.start();
+        Client c = rig.open();
+        assertEquals(0, c.hello());
+
+        rig.append(3);
+        rig.dispatcher.wake(3);
+        assertEquals(range(1, 3), liveEvents(c, 3));
+
+        rig.append(1);
+        rig.dispatcher.wake(3);
+        assertEquals(3, rig.open().hello(), "a wake-up announcing 3 did not read the outbox");
+        rig.dispatcher.wake(Long.MAX_VALUE);
+        assertEquals(List.of(4L), liveEvents(c, 1));
+        assertEquals(4, rig.dispatchedCount());
+    }
+
+    /**
      * Opens and firings are queued on the dispatcher thread in the order this test makes them, so each
      * session's hello id is known exactly. With several senders, a session may register while a sender is still
      * writing the event its hello names: it must not get that one.

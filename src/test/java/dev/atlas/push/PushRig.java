@@ -57,9 +57,15 @@ final class PushRig implements AutoCloseable {
 
     /** A rig with {@code senders} sender threads (1: every session is written on the dispatcher thread). */
     PushRig(int senders) {
+        this(senders, 1000);
+    }
+
+    /** A rig whose periodic outbox read runs every {@code pollMs} ms ({@code ATLAS_OUTBOX_POLL_MS}). */
+    PushRig(int senders, long pollMs) {
         AtlasConfig config = AtlasConfig.load(Map.of(
                 "ATLAS_DB_URL", "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1",
-                "ATLAS_PUSH_SENDERS", Integer.toString(senders)), null);
+                "ATLAS_PUSH_SENDERS", Integer.toString(senders),
+                "ATLAS_OUTBOX_POLL_MS", Long.toString(pollMs)), null);
         db = Database.open(config);
         registry.config = config;
         registry.init();
