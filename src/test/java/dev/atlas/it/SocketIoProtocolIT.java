@@ -254,7 +254,9 @@ class SocketIoProtocolIT {
             CompletableFuture<HttpResponse<String>> held = getAsync("EIO=4&transport=polling&sid=" + sid);
             awaitHeld(sid);
             assertEquals("ok", post("EIO=4&transport=polling&sid=" + sid, "1").body());
-            assertEquals(200, held.get(10, TimeUnit.SECONDS).statusCode());
+            HttpResponse<String> ended = held.get(10, TimeUnit.SECONDS);
+            assertEquals(200, ended.statusCode());
+            assertEquals("6", ended.body(), "a noop, as in the reference server: the client asked to close");
             assertEngineError(get("EIO=4&transport=polling&sid=" + sid), 1, "Session ID unknown");
         }
 

@@ -461,7 +461,7 @@ final class EngineTransport implements Transport, Heartbeat.Peer {
             }
             case PING -> terminate("invalid heartbeat direction", CloseCodes.PROTOCOL_ERROR);
             case MESSAGE -> socket.onPacket(p.data());
-            case CLOSE -> terminate("client closed", CloseCodes.GOING_AWAY);
+            case CLOSE -> end("client closed", CloseCodes.GOING_AWAY, true);
             case NOOP -> {
             }
             default -> terminate("unexpected packet " + p.type(), CloseCodes.PROTOCOL_ERROR);
@@ -485,6 +485,15 @@ final class EngineTransport implements Transport, Heartbeat.Peer {
 
     /** Ends the session once: heartbeat, socket, slot, held GET, WebSockets. Safe from any thread, idempotent. */
     void terminate(String reason, int code) {
+        end(reason, code, false);
+    }
+
+    /**
+     * {@code byClient}: the client sent the close packet. As in the reference server, a held poll then ends with a
+     * noop (the client asked to close: it needs no close packet, nor what was waiting for it) and the session is
+     * forgotten at once, so its sid is unknown from the next request on.
+     */
+    private void end(String reason, int code, boolean byClient) {
         EngineWebSocket main;
         EngineWebSocket probe;
         AsyncContext get;
@@ -496,7 +505,9 @@ final class EngineTransport implements Transport, Heartbeat.Peer {
             if (mode == Mode.CLOSED) {
                 return;
             }
-            if (mode == Mode.POLLING) {
+            if (mode == Mode.POLLING && byClient) {
+                last = NOOP;
+            } else if (mode == Mode.POLLING) {
                 undelivered = !outbox.isEmpty();
                 List<String> frames = new ArrayList<>();
                 outbox.forEach(f -> frames.add(f.text()));
