@@ -153,8 +153,9 @@ public class ApiDocs {
 
         Function<String, ApiResponse> error = d -> new ApiResponse().description(d)
                 .content(new Content().addMediaType(PROBLEM, new MediaType().schema(ref("schemas", "Problem"))));
-        c.addResponses("BadRequest", error.apply("Invalid input: malformed JSON, an unknown or wrongly typed field, a value "
-                + "out of range (`errors` names the fields), a bad query parameter or cursor"));
+        c.addResponses("BadRequest", error.apply("Invalid input: a body that is not UTF-8 (type `…/invalid-utf8`), "
+                + "malformed JSON, an unknown or wrongly typed field, a value out of range or a character a field may not "
+                + "contain (`errors` names the fields), a bad query parameter or cursor"));
         c.addResponses("Unauthorized", error.apply("No bearer token, or a bad one (expired, wrong key, issuer, audience…)")
                 .addHeaderObject("WWW-Authenticate", headerRef("WWW-Authenticate")));
         c.addResponses("Forbidden", error.apply("The caller's role may not do this (agents: create, edit, delete, diagnostics, tokens)"));
