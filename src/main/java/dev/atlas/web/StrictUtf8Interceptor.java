@@ -16,7 +16,12 @@ import java.io.IOException;
 public class StrictUtf8Interceptor implements ReaderInterceptor {
     @Override
     public Object aroundReadFrom(ReaderInterceptorContext context) throws IOException {
-        context.setInputStream(new StrictUtf8InputStream(context.getInputStream()));
-        return context.proceed();
+        StrictUtf8InputStream body = new StrictUtf8InputStream(context.getInputStream());
+        context.setInputStream(body);
+        Object entity = context.proceed();
+        // The parser may stop at the end of the JSON value: what follows is checked too (at most the 1 MiB limit),
+        // so that a body ending in a cut sequence is refused like any other.
+        body.skip(Long.MAX_VALUE);
+        return entity;
     }
 }
