@@ -23,16 +23,17 @@ class Task {
     @GeneratedValue(strategy = GenerationType.SEQUENCE, generator = "task_id")
     private long id;
 
-    @Column(nullable = false, length = 200)
+    // Column lengths are in UTF-16 units, twice TaskRules' limits in code points (migration V3).
+    @Column(nullable = false, length = 400)
     private String title;
 
-    @Column(length = 10000)
+    @Column(length = 20000)
     private String description;
 
     @Column(nullable = false, length = 16)
     private String status;
 
-    @Column(name = "agent_wallet")
+    @Column(name = "agent_wallet", length = 256)
     private String agentWallet;
 
     @Column(nullable = false, length = 8)

@@ -153,8 +153,9 @@ public class ApiDocs {
 
         Function<String, ApiResponse> error = d -> new ApiResponse().description(d)
                 .content(new Content().addMediaType(PROBLEM, new MediaType().schema(ref("schemas", "Problem"))));
-        c.addResponses("BadRequest", error.apply("Invalid input: malformed JSON, an unknown or wrongly typed field, a value "
-                + "out of range (`errors` names the fields), a bad query parameter or cursor"));
+        c.addResponses("BadRequest", error.apply("Invalid input: a body that is not UTF-8 (type `…/invalid-utf8`), "
+                + "malformed JSON, an unknown or wrongly typed field, a value out of range or a character a field may not "
+                + "contain (`errors` names the fields), a bad query parameter or cursor"));
         c.addResponses("Unauthorized", error.apply("No bearer token, or a bad one (expired, wrong key, issuer, audience…)")
                 .addHeaderObject("WWW-Authenticate", headerRef("WWW-Authenticate")));
         c.addResponses("Forbidden", error.apply("The caller's role may not do this (agents: create, edit, delete, diagnostics, tokens)"));
@@ -185,11 +186,15 @@ public class ApiDocs {
         ObjectSchema s = new ObjectSchema();
         s.description(create ? "A new task; unknown fields are refused"
                 : "The fields to change: absent fields stay unchanged, `null` clears; unknown fields are refused");
+        String text = " Lengths count code points. Never: unpaired surrogates, bidi overrides or isolates (U+202A–U+202E, "
+                + "U+2066–U+2069), control characters (U+0000–U+001F, U+007F–U+009F)";
         s.addProperty("title", new StringSchema().minLength(1).maxLength(TaskRules.TITLE_MAX).description("Trimmed; required"
-                + (create ? "" : ", never null")));
-        s.addProperty("description", new StringSchema().maxLength(TaskRules.DESCRIPTION_MAX).nullable(true));
-        s.addProperty("agentWallet", new StringSchema().nullable(true)
-                .description("The agent's wallet address (`ATLAS_WALLET_PATTERN`, by default `^0x[0-9a-fA-F]{40}$`), stored lower-case"));
+                + (create ? "" : ", never null") + "; one line." + text + ", U+2028, U+2029"));
+        s.addProperty("description", new StringSchema().maxLength(TaskRules.DESCRIPTION_MAX).nullable(true)
+                .description(text.strip() + " but tab, line feed and carriage return"));
+        s.addProperty("agentWallet", new StringSchema().maxLength(TaskRules.WALLET_MAX).nullable(true)
+                .description("The agent's wallet address (`ATLAS_WALLET_PATTERN`, by default `^0x[0-9a-fA-F]{40}$`), stored "
+                        + "lower-case; one line." + text + ", U+2028, U+2029"));
         s.addProperty("priority", new StringSchema()._enum(wireNames(Priority.values(), Priority::wireName)).nullable(true)
                 .description(create ? "Absent or null: `normal`" : "null: `normal`"));
         s.addProperty("dueAt", new StringSchema().format("date-time").nullable(true).description("ISO-8601 instant"));

@@ -169,19 +169,19 @@ abstract class TaskEventsContract {
     }
 
     /**
-     * A title with a lone surrogate (sent as the JSON escape {@code \\ud800}, which the API accepts today) is text the
-     * WebSocket's UTF-8 cannot carry as such: the event still reaches the client, as the same JSON string, and the
-     * connection stays up (it used to fail every session's send with 1011, and again at each replay).
+     * A title with a lone surrogate (sent as the JSON escape {@code \\ud800}) is text no database stores as given
+     * (PostgreSQL would keep {@code ?}): it is refused with 400 naming the title, nothing is pushed, and the
+     * connection stays up. (Events of rows stored before that rule still carry such text: {@code Frame} escapes it,
+     * FrameTest.)
      */
     @Test
-    void anEventWhoseTextHasALoneSurrogateReachesTheClientAndTheConnectionStaysUp() {
+    void aTitleWithALoneSurrogateIsRefusedAndNothingIsPushed() {
         try (WsClient ws = client()) {
-            JsonNode task = api.create("{\"title\":\"lone \\ud800 surrogate\"}");
-            JsonNode created = ws.nextJson();
-            assertEquals("taskCreated", created.path("event").asText(), created::toString);
-            assertEquals(task.path("title"), created.path("data").path("title"));
+            Api.Reply refused = api.post("/api/tasks", "{\"title\":\"lone \\ud800 surrogate\"}");
+            assertEquals(400, refused.status(), refused::body);
+            assertEquals("title", refused.json().path("errors").path(0).path("field").asText(), refused::body);
             ws.send("{\"type\":\"ping\"}");
-            assertEquals("pong", ws.nextJson().path("event").asText());
+            assertEquals("pong", ws.nextJson().path("event").asText(), "no event came before the pong");
         }
     }
 

@@ -111,6 +111,146 @@ class TaskRulesTest {
         }
     }
 
+    /** What the one-line fields (title, wallet) and the description may contain; the same rule for create and edit. */
+    @Nested
+    class Characters {
+        /** Code point, what the title says about it. */
+        @ParameterizedTest
+        @ValueSource(ints = {0x0000, 0x0001, 0x0007, 0x0009, 0x001B, 0x001F, 0x007F, 0x0080, 0x0085, 0x009F})
+        void controlCharactersInsideATitleAreRefusedAndNamed(int c) {
+            rules.title("a" + Character.toString(c) + "b", errors);
+            assertOneError("title");
+            assertEquals(String.format("must not contain control characters (found U+%04X)", c), errors.get(0).message());
+        }
+
+        @ParameterizedTest
+        @ValueSource(ints = {'\n', '\r', 0x2028, 0x2029})
+        void aTitleIsOneLine(int c) {
+            rules.title("a" + Character.toString(c) + "b", errors);
+            assertOneError("title");
+            assertEquals(String.format("must be a single line (found U+%04X)", c), errors.get(0).message());
+        }
+
+        @ParameterizedTest
+        @ValueSource(ints = {0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069})
+        void bidiOverridesAndIsolatesAreRefusedEverywhere(int c) {
+            String s = "abc" + Character.toString(c) + "def";
+            rules.title(s, errors);
+            rules.description(s, errors);
+            rules.wallet(s, "agentWallet", errors);
+            assertEquals(List.of("title", "description", "agentWallet"), errors.stream().map(FieldError::field).toList());
+            String expected = String.format("must not contain bidirectional override or isolate characters (found U+%04X)", c);
+            assertTrue(errors.stream().allMatch(e -> e.message().equals(expected)), errors::toString);
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"\ud800", "a\udbffb", "\udc00x", "x\ude00", "\ude00\ud83d", "\ud83d\ud83d\ude00"})
+        void unpairedSurrogatesAreRefused(String s) {
+            rules.title(s, errors);
+            rules.description(s, errors);
+            assertEquals(2, errors.size(), errors::toString);
+            assertTrue(errors.get(0).message().startsWith("must not contain an unpaired surrogate (found U+D"),
+                    errors.get(0).message());
+        }
+
+        @Test
+        void theDescriptionKeepsTabsAndLineBreaksButNoOtherControl() {
+            String text = "line 1\r\n\tline 2\nline 3\u2028line 4\u2029";
+            assertEquals(text, rules.description(text, errors));
+            assertTrue(errors.isEmpty(), errors::toString);
+
+            for (int c : new int[] {0x0000, 0x000B, 0x000C, 0x007F, 0x0085}) {
+                List<FieldError> e = new ArrayList<>();
+                rules.description("x" + Character.toString(c), e);
+                assertEquals(List.of(new FieldError("description", String.format(
+                        "must not contain control characters other than tab, line feed and carriage return (found U+%04X)",
+                        c))), e);
+            }
+        }
+
+        @Test
+        void aTitleRefusesATabInsideButTrimsWhitespaceAndControlsAround() {
+            rules.title("a\tb", errors);
+            assertOneError("title");
+            errors.clear();
+            // String.strip: every Unicode white space, which includes U+001C..U+001F and the separators
+            assertEquals("a b", rules.title("\t\n\u001f\u2028 a b\u2029\r", errors));
+            assertTrue(errors.isEmpty(), errors::toString);
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {
+                "caf\u00e9", "cafe\u0301", "e\u0301\u0302\u0303\u0304", // precomposed and combining marks, kept as sent
+                "\ud83d\udc69\u200d\ud83d\udc69\u200d\ud83d\udc67", "\ud83c\uddeb\ud83c\uddf7", // ZWJ sequence, flag
+                "\u05e9\u05dc\u05d5\u05dd \u200f(RTL mark)\u200e \u061c", // bidi marks are not overrides
+                "\ufeff", "\u200b", "\uffff", "\ufffe", "\ufdd0", "\udbff\udfff", "\ue000", // format, noncharacters, U+10FFFF, private use
+                "\u00a0nbsp\u00a0", "\u4e2d\u6587", "\ud840\udc00"}) // CJK, astral CJK
+        void everythingElseIsKeptExactly(String s) {
+            assertEquals(s, rules.title(s, errors));
+            assertEquals(s, rules.description(s, errors));
+            assertTrue(errors.isEmpty(), errors::toString);
+        }
+
+        @Test
+        void combiningMarksCountAsCharactersOfTheirOwn() {
+            String e = "e\u0301"; // two code points
+            rules.title(e.repeat(100), errors);
+            assertTrue(errors.isEmpty(), errors::toString);
+            rules.title(e.repeat(100) + "x", errors);
+            assertOneError("title");
+            assertEquals("must be at most 200 characters", errors.get(0).message());
+        }
+
+        @Test
+        void zwjSequencesCountEveryCodePoint() {
+            String family = "\ud83d\udc69\u200d\ud83d\udc69\u200d\ud83d\udc67"; // 5 code points, 8 UTF-16 units
+            rules.title(family.repeat(40), errors);
+            assertTrue(errors.isEmpty(), errors::toString);
+            rules.title(family.repeat(40) + "x", errors);
+            assertOneError("title");
+        }
+
+        @Test
+        void aRefusedCharacterIsReportedBeforeTheLength() {
+            rules.title("a".repeat(300) + "\u0000", errors);
+            assertOneError("title");
+            assertEquals("must not contain control characters (found U+0000)", errors.get(0).message());
+        }
+
+        @Test
+        void aPermissiveWalletPatternStillRefusesWhatCannotBeStored() {
+            TaskRules any = new TaskRules(".+");
+            assertEquals("acct-\u00e9\ud83d\ude00", any.wallet("ACCT-\u00c9\ud83d\ude00", "agentWallet", errors));
+            assertTrue(errors.isEmpty(), errors::toString);
+
+            for (String bad : new String[] {"a\u0000b", "a\nb", "a\u2028b", "a\ud800", "a\u202eb"}) {
+                List<FieldError> e = new ArrayList<>();
+                assertNull(any.wallet(bad, "agentWallet", e));
+                assertEquals(1, e.size(), bad);
+                assertTrue(e.get(0).message().startsWith("must"), e.get(0).message());
+            }
+        }
+
+        @Test
+        void aWalletIsAtMost128CharactersAfterLowerCasing() {
+            TaskRules any = new TaskRules(".+");
+            String astral = "\ud83d\ude00".repeat(128); // 128 code points, 256 UTF-16 units
+            assertEquals(astral, any.wallet(astral, "agentWallet", errors));
+            assertTrue(errors.isEmpty(), errors::toString);
+
+            assertNull(any.wallet(astral + "a", "agentWallet", errors));
+            assertOneError("agentWallet");
+            assertEquals("must be at most 128 characters", errors.get(0).message());
+            errors.clear();
+
+            // U+0130 (capital I with dot) lower-cases to two code points: 64 of them are 128 stored characters
+            assertEquals("i\u0307".repeat(64), any.wallet("\u0130".repeat(64), "agentWallet", errors));
+            assertTrue(errors.isEmpty(), errors::toString);
+            assertNull(any.wallet("\u0130".repeat(65), "agentWallet", errors));
+            assertOneError("agentWallet");
+        }
+    }
+
     @Nested
     class Wallet {
         @Test
