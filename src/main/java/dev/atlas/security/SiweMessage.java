@@ -83,11 +83,11 @@ public record SiweMessage(String scheme, String domain, String address, String s
         }
         String statement = null;
         String line = c.next("the statement or a blank line");
-        if (!line.isEmpty()) {
+        if (line.startsWith("URI: ")) {
+            // no statement, one blank line: what siwe's own toMessage() writes (the ABNF has two)
+            c.back();
+        } else if (!line.isEmpty()) {
             statement = line;
-            if (statement.startsWith("URI: ")) {
-                throw new MalformedException("a blank line must follow the statement");
-            }
             if (!c.next("a blank line").isEmpty()) {
                 throw new MalformedException("a blank line must follow the statement");
             }
@@ -165,6 +165,10 @@ public record SiweMessage(String scheme, String domain, String address, String s
 
         boolean more() {
             return i < lines.length;
+        }
+
+        void back() {
+            i--;
         }
 
         String peek() {
