@@ -66,8 +66,13 @@ public class WalletAuthResource {
     @Path("nonce")
     @SecurityRequirements
     @Operation(operationId = "walletNonce", summary = "A fresh single-use nonce for a wallet sign-in message")
-    @ApiResponse(responseCode = "200", description = "`{\"nonce\":\"…\",\"expiresAt\":\"…\"}`")
-    public Response nonce() {
+    @ApiResponse(responseCode = "200", description = "`{\"nonce\":\"…\",\"expiresAt\":\"…\"}`, with `address` (EIP-55) when asked")
+    public Response nonce(@jakarta.ws.rs.QueryParam("address") @io.swagger.v3.oas.annotations.Parameter(
+            description = "a wallet address in any case: the answer carries it with its EIP-55 checksum, as the message must "
+                    + "(browsers have no Keccak-256 to compute it)") String address) {
+        if (address != null && !address.matches("0x[0-9a-fA-F]{40}")) {
+            throw new ValidationException("address", "must be 0x and 40 hex digits");
+        }
         String ip = clientIp();
         long retryAfter = limits.nonces().acquire(ip, System.currentTimeMillis());
         if (retryAfter > 0) {
@@ -77,6 +82,9 @@ public class WalletAuthResource {
         Map<String, String> body = new LinkedHashMap<>();
         body.put("nonce", n.nonce());
         body.put("expiresAt", dev.atlas.event.WireTime.format(n.expiresAt()));
+        if (address != null) {
+            body.put("address", org.web3j.crypto.Keys.toChecksumAddress(address.toLowerCase(java.util.Locale.ROOT)));
+        }
         return Response.ok(body).header(HttpHeaders.CACHE_CONTROL, "no-store").build();
     }
 
