@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
  * sessions. Thread-safe: stateless apart from its collaborators.
  */
 @ApplicationScoped
-public class AgentService {
+public class AgentService implements dev.atlas.security.WalletStatus {
     private static final Logger LOG = Logger.getLogger(AgentService.class.getName());
     public static final int NAME_MAX = 200;
 
@@ -82,6 +82,27 @@ public class AgentService {
             Agent a = em.find(Agent.class, w);
             return a != null && a.active();
         });
+    }
+
+    /**
+     * Whether {@code wallet} is on the roster and inactive. A database that cannot be read counts as "not
+     * deactivated" (logged): the token was valid, and the call it guards needs the database anyway.
+     */
+    @Override
+    public boolean deactivated(String wallet) {
+        if (wallet == null) {
+            return false;
+        }
+        String w = wallet.toLowerCase(Locale.ROOT);
+        try {
+            return db.read(em -> {
+                Agent a = em.find(Agent.class, w);
+                return a != null && !a.active();
+            });
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "Cannot read the roster for " + w, e);
+            return false;
+        }
     }
 
     /** Registers an active agent. */

@@ -338,6 +338,9 @@ abstract class WalletSignInContract {
             ws.close();
         }
         assertEquals(wallet(key), admin.get("/api/tasks/" + task).json().path("agentWallet").asText(), "its tasks stay");
+        assertEquals(401, new Api(server::uri, token).get("/api/tasks").status(), "its unexpired token is refused");
+        assertEquals(401, WsClient.handshakeStatus(server.wsUri("/ws?access_token=" + token), Map.of()));
+        assertEquals(401, new Api(server::uri, Tokens.agent(wallet(key))).get("/api/tasks").status(), "minted ones too");
         Api.Reply reassign = admin.put("/api/tasks/" + task, "{\"agentWallet\":\"" + wallet(key) + "\"}");
         assertEquals(400, reassign.status(), "an inactive agent is not assignable: " + reassign.body());
 
@@ -345,6 +348,9 @@ abstract class WalletSignInContract {
         assertTrue(inactive.toString().contains(wallet(key)), inactive::toString);
         assertFalse(admin.get("/api/agents?active=true").json().toString().contains(wallet(key)));
         assertEquals(400, admin.get("/api/agents?active=maybe").status());
+        Api.Reply back = admin.put("/api/agents/" + wallet(key), "{\"active\":true}");
+        assertEquals(200, back.status(), back.body());
+        assertEquals(200, new Api(server::uri, token).get("/api/tasks").status(), "reactivated: the token works again");
     }
 
     /** A tiny JSON object writer for the sign-in body (the message has line breaks and quotes to escape). */
