@@ -329,13 +329,19 @@ abstract class WalletSignInContract {
         long task = admin.create("{\"title\":\"stays\",\"agentWallet\":\"" + wallet(key) + "\"}").path("id").asLong();
         String token = signIn(new Message(key), key).json().path("token").asText();
         WsClient ws = WsClient.connectReady(server.wsUri("/ws?access_token=" + token));
+        WsClient sio = WsClient.connect(server.wsUri("/socket.io/?EIO=4&transport=websocket"));
         try {
+            assertTrue(sio.next().startsWith("0{"));
+            sio.send("40{\"token\":\"" + token + "\"}");
+            assertTrue(sio.next().startsWith("40{\"sid\""), "the Socket.IO session is connected");
             Api.Reply gone = admin.delete("/api/agents/" + wallet(key));
             assertEquals(200, gone.status(), gone.body());
             assertFalse(gone.json().path("active").asBoolean());
-            assertEquals(1008, ws.awaitClose());
+            assertEquals(1008, ws.awaitClose(), "/ws closes with 1008");
+            assertEquals(1008, sio.awaitClose(), "Socket.IO's WebSocket closes with 1008");
         } finally {
             ws.close();
+            sio.close();
         }
         assertEquals(wallet(key), admin.get("/api/tasks/" + task).json().path("agentWallet").asText(), "its tasks stay");
         assertEquals(401, new Api(server::uri, token).get("/api/tasks").status(), "its unexpired token is refused");
