@@ -147,10 +147,18 @@ public class WalletAuthResource {
         public Limits(AtlasConfig config) {
             this.nonces = new RateLimiter(config.getInt(Setting.SIWE_NONCES_PER_MINUTE));
             String ttl = config.get(Setting.SIWE_TOKEN_TTL).trim();
-            this.tokenTtl = ttl.matches("\\d{1,6}[smhd]")
-                    ? Duration.parse("PT" + (ttl.endsWith("d") ? Long.parseLong(ttl.substring(0, ttl.length() - 1)) * 24 + "H"
-                            : ttl.toUpperCase(java.util.Locale.ROOT)))
-                    : Duration.parse(ttl);
+            try {
+                this.tokenTtl = ttl.matches("\\d{1,6}[smhd]")
+                        ? Duration.parse("PT" + (ttl.endsWith("d") ? Long.parseLong(ttl.substring(0, ttl.length() - 1)) * 24 + "H"
+                                : ttl.toUpperCase(java.util.Locale.ROOT)))
+                        : Duration.parse(ttl);
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new dev.atlas.config.ConfigException(Setting.SIWE_TOKEN_TTL.envName() + " must be like 90s, 30m, 8h, 7d or ISO-8601, got '" + ttl + "'");
+            }
+            if (tokenTtl.isNegative() || tokenTtl.isZero() || tokenTtl.compareTo(TokenMinter.MAX_TTL) > 0) {
+                throw new dev.atlas.config.ConfigException(Setting.SIWE_TOKEN_TTL.envName() + " must be positive and at most "
+                        + TokenMinter.MAX_TTL.toDays() + " days, got '" + ttl + "'");
+            }
         }
 
         RateLimiter nonces() {
