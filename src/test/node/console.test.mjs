@@ -1,6 +1,7 @@
 // The admin console (/) and the agent view (/agent.html) in a real headless Chromium (playwright-core, Debian's
 // chromium), against a real Atlas server, driven by ConsoleIT:
-//   node console.test.mjs <baseUrl> <adminToken> <agentToken> <agentWallet> <screenshotDir>
+//   node console.test.mjs <baseUrl> <adminToken> <agentToken> <agentWallet> <screenshotDir> <signerUrl> <signerWallet>
+// (signerUrl: the Java test's personal_sign service for a throw-away key registered as an agent; the key stays there)
 // The pages are opened through a loopback TCP link of this script's own, which a test cuts to take the browser
 // offline (every connection dropped, new ones refused) while the script changes tasks directly on the server.
 // Every wait is on a condition in the page, bounded; nothing asserts a duration.
@@ -12,9 +13,9 @@ import path from "node:path";
 import { createRequire } from "node:module";
 import { chromium } from "playwright-core";
 
-const [BASE, ADMIN, AGENT, WALLET, SHOTS] = process.argv.slice(2);
-if (!BASE || !ADMIN || !AGENT || !WALLET || !SHOTS) {
-  throw new Error("usage: node console.test.mjs <baseUrl> <adminToken> <agentToken> <agentWallet> <screenshotDir>");
+const [BASE, ADMIN, AGENT, WALLET, SHOTS, SIGNER, SIGNER_WALLET] = process.argv.slice(2);
+if (!BASE || !ADMIN || !AGENT || !WALLET || !SHOTS || !SIGNER || !SIGNER_WALLET) {
+  throw new Error("usage: node console.test.mjs <baseUrl> <adminToken> <agentToken> <agentWallet> <screenshotDir> <signerUrl> <signerWallet>");
 }
 const target = new URL(BASE);
 const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
@@ -291,4 +292,47 @@ test("the pages break no Content-Security-Policy rule and axe-core finds no seri
       .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join("; ")})`);
     assert.deepEqual(serious, [], "axe on " + page.url());
   }
+});
+
+test("the agent view signs in through an injected EIP-1193 wallet and then sees its tasks live", async () => {
+  const page = await tab("wallet-agent", { width: 390, height: 844 });
+  const asked = [];
+  // personal_sign goes out of the page to the Java test's signer: the page (and this script) never hold the key
+  await page.exposeFunction("__atlasTestSign", async (hexMessage, address) => {
+    asked.push(address);
+    const res = await fetch(SIGNER, { method: "POST", body: JSON.stringify({ message: hexMessage, address }) });
+    if (!res.ok) throw new Error("signer: " + res.status);
+    return (await res.text()).trim();
+  });
+  await page.addInitScript((address) => {
+    // a minimal EIP-1193 provider, as a wallet extension injects one before the page's scripts run
+    window.ethereum = {
+      isAtlasTestWallet: true,
+      async request({ method, params }) {
+        switch (method) {
+          case "eth_requestAccounts":
+          case "eth_accounts":
+            return [address];
+          case "eth_chainId":
+            return "0x1";
+          case "personal_sign":
+            return window.__atlasTestSign(params[0], params[1]);
+          default:
+            throw Object.assign(new Error("unsupported method " + method), { code: 4200 });
+        }
+      },
+    };
+  }, SIGNER_WALLET);
+  await page.goto(link.url("/agent.html"));
+  await page.waitForSelector("#wallet-sign-in:not([hidden])", { timeout: WAIT });
+  assert.ok(await page.isVisible("#token"), "the token form stays as the fallback");
+  await page.click("#wallet-button");
+  await page.waitForSelector("#connection[data-state=open]", { timeout: WAIT });
+  assert.deepEqual(asked, [SIGNER_WALLET], "one personal_sign, for the wallet's account");
+  assert.match(await page.textContent("#who"), new RegExp(SIGNER_WALLET.slice(0, 6), "i"));
+  const mine = await api("POST", "/api/tasks", { title: "Signed in by wallet · " + RUN, agentWallet: SIGNER_WALLET });
+  const others = await api("POST", "/api/tasks", { title: "Not the wallet's · " + RUN, agentWallet: WALLET });
+  await untilIn(page, mine.id, "open");
+  assert.equal(await card(page, others.id).count(), 0, "another agent's task is not shown");
+  assert.deepEqual(await page.evaluate(() => window.__csp), [], "no CSP violation");
 });

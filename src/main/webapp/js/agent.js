@@ -11,6 +11,11 @@ let wallet = null;
 function start() {
   $("#sign-in-form").addEventListener("submit", signIn);
   $("#sign-out").addEventListener("click", signOut);
+  if (window.ethereum?.request) {
+    // an injected wallet (EIP-1193): sign in with it; the token form stays as the fallback
+    $("#wallet-sign-in").hidden = false;
+    $("#wallet-button").addEventListener("click", walletSignIn);
+  }
   if (session.token()) {
     showApp();
   } else {
@@ -44,6 +49,52 @@ async function signIn(event) {
   }
   $("#token").value = "";
   showApp();
+}
+
+/** Text as the 0x-hex of its UTF-8 bytes, as personal_sign takes it. */
+function hexOf(text) {
+  return "0x" + Array.from(new TextEncoder().encode(text), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/**
+ * Sign-In with Ethereum (EIP-4361) through the injected wallet: ask for the account and the chain, get a nonce
+ * (and the address with its EIP-55 checksum) from the server, have the wallet sign the message (personal_sign),
+ * trade message and signature for an agent token.
+ */
+async function walletSignIn() {
+  const button = $("#wallet-button");
+  $("#wallet-error").textContent = "";
+  button.disabled = true;
+  try {
+    const [account] = await window.ethereum.request({ method: "eth_requestAccounts" });
+    if (!account) {
+      throw new Error("the wallet gave no account");
+    }
+    const chainId = parseInt(await window.ethereum.request({ method: "eth_chainId" }), 16);
+    const { body: nonce } = await api("POST", "/api/auth/nonce?address=" + encodeURIComponent(account));
+    const message = [
+      `${location.host} wants you to sign in with your Ethereum account:`,
+      nonce.address,
+      "",
+      "Sign in to Atlas as an agent.",
+      "",
+      `URI: ${location.origin}/agent.html`,
+      "Version: 1",
+      `Chain ID: ${chainId}`,
+      `Nonce: ${nonce.nonce}`,
+      `Issued At: ${new Date().toISOString()}`,
+      `Expiration Time: ${new Date(Date.now() + 5 * 60 * 1000).toISOString()}`,
+    ].join("\n");
+    const signature = await window.ethereum.request({ method: "personal_sign", params: [hexOf(message), account] });
+    const { body } = await api("POST", "/api/auth/wallet", { body: { message, signature } });
+    session.signIn(body.token);
+    showApp();
+  } catch (e) {
+    const detail = e instanceof ApiError ? e.message : (e?.code === 4001 ? "you declined in the wallet" : e?.message ?? String(e));
+    $("#wallet-error").textContent = "Wallet sign-in failed: " + detail;
+  } finally {
+    button.disabled = false;
+  }
 }
 
 function signOut() {

@@ -61,6 +61,7 @@ public class Metrics {
     private Counter dropped;
     private Timer latency;
     private final Map<String, Counter> authFailures = new ConcurrentHashMap<>();
+    private final Map<String, Counter> walletRefusals = new ConcurrentHashMap<>();
 
     /** Builds the registry once, in the bean itself (not in the constructor, which a CDI client proxy may also run). */
     @PostConstruct
@@ -119,6 +120,13 @@ public class Metrics {
      */
     public void eventSent(long committedAtEpochMillis) {
         latency.record(Math.max(0, System.currentTimeMillis() - committedAtEpochMillis), TimeUnit.MILLISECONDS);
+    }
+
+    /** One refused wallet sign-in (POST /api/auth/wallet), by reason ({@code wrong_domain}, {@code unknown_nonce}, …). */
+    public void walletSignInRefused(Enum<?> reason) {
+        String r = reason.name().toLowerCase(Locale.ROOT);
+        walletRefusals.computeIfAbsent(r, k -> Counter.builder("atlas.auth.wallet.refusals")
+                .description("Refused wallet sign-ins (EIP-4361), by reason").tag("reason", r).register(registry)).increment();
     }
 
     /** A token was refused on {@code channel} ({@code rest}, {@code ws}, {@code socket.io}, {@code metrics}) for {@code reason}. */

@@ -34,6 +34,8 @@ public class PushConnections {
     PushThreads threads;
     @Inject
     Replayer replayer;
+    @Inject
+    SessionRegistry registry;
 
     /** The transport over a container WebSocket session, its blocking waits bounded by {@link #CLOSE_TIMEOUT}. */
     public WebSocketTransport webSocket(Session session) {
@@ -105,5 +107,25 @@ public class PushConnections {
     /** The origin rule of {@link HandshakeCheck}, for a handshake only the endpoint saw (Jetty; see {@code WsConnection}). */
     public boolean originAllowed(String origin, String scheme, String host) {
         return authenticator.originAllowed(origin, scheme, host);
+    }
+
+    /**
+     * A deactivated agent's sessions close with 1008, on /ws and Socket.IO alike (both are in the registry once
+     * authenticated). Runs on the thread that fired the event, after the deactivation committed.
+     */
+    void agentDeactivated(@jakarta.enterprise.event.Observes dev.atlas.security.AgentDeactivated e) {
+        int closed = 0;
+        for (PushSession s : registry.all()) {
+            dev.atlas.security.Principal v = s.viewer();
+            if (v != null && !v.isAdmin() && e.wallet().equals(v.wallet())) {
+                s.writer().close(CloseCodes.POLICY_VIOLATION, "agent deactivated");
+                closed++;
+            }
+        }
+        if (closed > 0) {
+            int n = closed;
+            java.util.logging.Logger.getLogger(PushConnections.class.getName())
+                    .info(() -> "Closed " + n + " session(s) of deactivated agent " + e.wallet());
+        }
     }
 }

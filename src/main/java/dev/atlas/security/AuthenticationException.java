@@ -31,7 +31,8 @@ public final class AuthenticationException extends Exception {
         WRONG_AUDIENCE("token audience is not accepted"),
         BAD_ROLE("token role must be admin or agent"),
         BAD_WALLET("agent token needs a valid wallet claim"),
-        INVALID_CLAIMS("token claims are not acceptable");
+        INVALID_CLAIMS("token claims are not acceptable"),
+        DEACTIVATED_AGENT("the token's agent is deactivated");
 
         private final String message;
 

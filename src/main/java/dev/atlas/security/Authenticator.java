@@ -33,6 +33,9 @@ public class Authenticator {
 
     @Inject
     AtlasConfig config;
+    /** The roster's view of deactivated wallets (absent outside the application, e.g. in unit tests). */
+    @Inject
+    jakarta.enterprise.inject.Instance<WalletStatus> walletStatus;
 
     private volatile AuthMode mode;
     private Set<String> allowedOrigins;
@@ -61,7 +64,11 @@ public class Authenticator {
         if (token == null || token.isEmpty()) {
             throw new AuthenticationException(AuthenticationException.Reason.MISSING);
         }
-        return mode().verifier().verify(token);
+        Principal p = mode().verifier().verify(token);
+        if (!p.isAdmin() && walletStatus != null && walletStatus.isResolvable() && walletStatus.get().deactivated(p.wallet())) {
+            throw new AuthenticationException(AuthenticationException.Reason.DEACTIVATED_AGENT);
+        }
+        return p;
     }
 
     /**

@@ -43,6 +43,7 @@ public class TaskService {
     private Database db;
     private EventLog eventLog;
     private TaskRules rules;
+    private Assignees assignees = Assignees.ANY;
     private Consumer<TaskEvent> publisher;
     private GroupCommit<EventLog.Appender> writes;
 
@@ -51,8 +52,9 @@ public class TaskService {
     }
 
     @Inject
-    public TaskService(Database db, EventLog eventLog, AtlasConfig config, Event<TaskEvent> cdiEvents) {
+    public TaskService(Database db, EventLog eventLog, AtlasConfig config, Event<TaskEvent> cdiEvents, Assignees assignees) {
         this(db, eventLog, new TaskRules(config), cdiEvents::fire, config.getInt(Setting.DB_WRITE_BATCH_MAX));
+        this.assignees = assignees;
     }
 
     /** Outside CDI (tests): {@code publisher} receives each committed event. */
@@ -122,6 +124,9 @@ public class TaskService {
         String title = rules.title(input.title(), errors);
         String description = rules.description(input.description(), errors);
         String wallet = rules.wallet(input.agentWallet(), "agentWallet", errors);
+        if (errors.isEmpty()) {
+            assignees.check(wallet, "agentWallet", errors);
+        }
         throwIfAny(errors);
 
         Written result = write((em, events) -> {
@@ -214,6 +219,9 @@ public class TaskService {
         String title = c.titleSet() ? rules.title(c.title(), errors) : null;
         String description = c.descriptionSet() ? rules.description(c.description(), errors) : null;
         String wallet = c.agentWalletSet() ? rules.wallet(c.agentWallet(), "agentWallet", errors) : null;
+        if (errors.isEmpty() && wallet != null) {
+            assignees.check(wallet, "agentWallet", errors);
+        }
         if (c.prioritySet() && c.priority() == null) {
             errors.add(new FieldError("priority", "must be one of low, normal, high"));
         }

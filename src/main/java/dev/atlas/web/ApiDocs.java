@@ -63,7 +63,7 @@ public class ApiDocs {
     static final String TASK = TaskView.class.getSimpleName();
     /** The resources of the document; a new resource class must be listed here. */
     static final Set<Class<?>> RESOURCES = new LinkedHashSet<>(List.of(TaskResource.class, DiagnosticsResource.class,
-            TokenResource.class));
+            TokenResource.class, dev.atlas.agent.api.AgentResource.class, dev.atlas.agent.api.WalletAuthResource.class));
 
     @Inject
     NodeInfo node;
@@ -106,6 +106,7 @@ public class ApiDocs {
                 .components(components())
                 .addSecurityItem(new SecurityRequirement().addList(BEARER))
                 .tags(List.of(new Tag().name("tasks").description("Tasks: every change is pushed as an event"),
+                        new Tag().name("agents").description("The agent roster and wallet sign-in (EIP-4361)"),
                         new Tag().name("operations").description("Diagnostics, tokens, health and metrics")));
         OpenAPI api = new Reader(new SwaggerConfiguration().openAPI(base)).read(RESOURCES);
         String root = AtlasApplication.class.getAnnotation(ApplicationPath.class).value();

@@ -12,7 +12,7 @@ import org.glassfish.jersey.server.ServerProperties;
 @ApplicationPath("/api")
 public class AtlasApplication extends ResourceConfig {
     public AtlasApplication() {
-        packages(false, "dev.atlas.task.api", "dev.atlas.web");
+        packages(false, "dev.atlas.task.api", "dev.atlas.agent.api", "dev.atlas.web");
         register(JacksonFeature.withoutExceptionMappers());
         property(ServerProperties.WADL_FEATURE_DISABLE, true);
         property(ServerProperties.RESPONSE_SET_STATUS_OVER_SEND_ERROR, true);

@@ -52,6 +52,10 @@ public class AuthFilter implements ContainerRequestFilter {
                     .toResponse()).header(HttpHeaders.RETRY_AFTER, retryAfter).build());
             return;
         }
+        String path = ctx.getUriInfo().getPath();
+        if (path.equals("auth/nonce") || path.equals("auth/wallet")) {
+            return; // wallet sign-in: the caller has no token yet (rate-limited above, nonces per IP besides)
+        }
         Principal principal;
         try {
             principal = authenticator.verify(token.orElse(null));

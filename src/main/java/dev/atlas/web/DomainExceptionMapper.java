@@ -28,6 +28,18 @@ public class DomainExceptionMapper implements ExceptionMapper<RuntimeException> 
             return Problem.of("validation", "Invalid request", 400, "One or more fields are invalid.")
                     .withErrors(v.errors()).toResponse();
         }
+        if (e instanceof dev.atlas.agent.WalletSignInException w) {
+            Response r = Problem.of(w.reason().slug(), w.reason().status() == 401 ? "Unauthorized" : "Forbidden",
+                    w.reason().status(), e.getMessage()).toResponse();
+            return w.reason().status() == 401
+                    ? Response.fromResponse(r).header("WWW-Authenticate", "SIWE realm=\"atlas\"").build() : r;
+        }
+        if (e instanceof dev.atlas.agent.AgentNotFoundException) {
+            return Problem.of("not-found", "Not Found", 404, e.getMessage()).toResponse();
+        }
+        if (e instanceof dev.atlas.agent.AgentExistsException) {
+            return Problem.of("agent-exists", "Conflict", 409, e.getMessage()).toResponse();
+        }
         if (e instanceof TaskNotFoundException) {
             return Problem.of("not-found", "Not Found", 404, e.getMessage()).toResponse();
         }

@@ -43,16 +43,20 @@ class ApiDocsTest {
 
     @Test
     void everyEndpointIsThere() {
-        Map<String, List<String>> expected = Map.of(
-                "/api/tasks", List.of("get", "post"),
-                "/api/tasks/{id}", List.of("get", "put", "delete"),
-                "/api/tasks/{id}/start", List.of("post"),
-                "/api/tasks/{id}/complete", List.of("post"),
-                "/api/diagnostics", List.of("get"),
-                "/api/tokens", List.of("post"),
-                "/health/live", List.of("get"),
-                "/health/ready", List.of("get"),
-                "/metrics", List.of("get"));
+        Map<String, List<String>> expected = Map.ofEntries(
+                Map.entry("/api/tasks", List.of("get", "post")),
+                Map.entry("/api/tasks/{id}", List.of("get", "put", "delete")),
+                Map.entry("/api/tasks/{id}/start", List.of("post")),
+                Map.entry("/api/tasks/{id}/complete", List.of("post")),
+                Map.entry("/api/diagnostics", List.of("get")),
+                Map.entry("/api/tokens", List.of("post")),
+                Map.entry("/api/agents", List.of("get", "post")),
+                Map.entry("/api/agents/{wallet}", List.of("get", "put", "delete")),
+                Map.entry("/api/auth/nonce", List.of("post")),
+                Map.entry("/api/auth/wallet", List.of("post")),
+                Map.entry("/health/live", List.of("get")),
+                Map.entry("/health/ready", List.of("get")),
+                Map.entry("/metrics", List.of("get")));
         expected.forEach((path, methods) -> methods.forEach(m -> op(path, m)));
         Set<String> paths = new TreeSet<>();
         doc.path("paths").fieldNames().forEachRemaining(paths::add);
@@ -72,6 +76,9 @@ class ApiDocsTest {
         assertEquals(Set.of("204", "401", "403", "404", "412", "429", "500", "503"), statuses(op("/api/tasks/{id}", "delete")));
         assertEquals(Set.of("200", "401", "403", "429", "500", "503"), statuses(op("/api/diagnostics", "get")));
         assertEquals(Set.of("200", "400", "401", "403", "404", "413", "415", "429", "500", "503"), statuses(op("/api/tokens", "post")));
+        assertEquals(0, op("/api/auth/wallet", "post").path("security").size(), "the sign-in needs no token");
+        assertEquals(0, op("/api/auth/nonce", "post").path("security").size());
+        assertTrue(statuses(op("/api/auth/wallet", "post")).containsAll(Set.of("200", "401", "403")));
         assertEquals("#/components/responses/NotFound", op("/api/tasks/{id}", "get").path("responses").path("404").path("$ref").asText());
     }
 
