@@ -1,8 +1,10 @@
 -- The agent roster (issue 16): an agent is its wallet, stored lower-case (matched case-insensitively).
 -- Deactivation keeps the row (and the agent's tasks); an inactive agent cannot sign in.
+-- Sized like V3's text columns: twice the rule's limit in code points (TaskRules.WALLET_MAX 128, AgentService.NAME_MAX
+-- 200), because H2 counts VARCHAR lengths in UTF-16 units and PostgreSQL in code points.
 CREATE TABLE agent (
-    wallet        VARCHAR(200)  NOT NULL PRIMARY KEY,
-    display_name  VARCHAR(200)  NOT NULL,
+    wallet        VARCHAR(256)  NOT NULL PRIMARY KEY,
+    display_name  VARCHAR(400)  NOT NULL,
     active        BOOLEAN       NOT NULL,
     created_at    BIGINT        NOT NULL,
     updated_at    BIGINT        NOT NULL

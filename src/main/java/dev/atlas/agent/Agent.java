@@ -10,10 +10,10 @@ import jakarta.persistence.Table;
 @Table(name = "agent")
 class Agent {
     @Id
-    @Column(length = 200)
+    @Column(length = 256)
     private String wallet;
 
-    @Column(name = "display_name", nullable = false, length = 200)
+    @Column(name = "display_name", nullable = false, length = 400)
     private String displayName;
 
     @Column(nullable = false)

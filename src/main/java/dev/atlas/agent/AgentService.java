@@ -5,6 +5,7 @@ import dev.atlas.config.Setting;
 import dev.atlas.db.Database;
 import dev.atlas.security.AgentDeactivated;
 import dev.atlas.task.FieldError;
+import dev.atlas.task.TaskRules;
 import dev.atlas.task.ValidationException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -31,6 +32,7 @@ public class AgentService implements dev.atlas.security.WalletStatus {
 
     private Database db;
     private Pattern walletPattern;
+    private TaskRules rules;
     private Consumer<AgentDeactivated> deactivated;
 
     /** For CDI proxies only. */
@@ -46,6 +48,7 @@ public class AgentService implements dev.atlas.security.WalletStatus {
     public AgentService(Database db, String walletRegex, Consumer<AgentDeactivated> deactivated) {
         this.db = db;
         this.walletPattern = Pattern.compile(walletRegex, Pattern.CASE_INSENSITIVE);
+        this.rules = new TaskRules(walletRegex);
         this.deactivated = deactivated;
     }
 
@@ -180,23 +183,24 @@ public class AgentService implements dev.atlas.security.WalletStatus {
         return w;
     }
 
+    /** The task API's wallet rule (TaskRules: characters, pattern, length after lower-casing), and required. */
     private String wallet(String raw, String field, List<FieldError> errors) {
         if (raw == null || raw.isBlank()) {
             errors.add(new FieldError(field, "is required"));
             return null;
         }
-        String w = raw.trim();
-        if (!walletPattern.matcher(w).matches()) {
-            errors.add(new FieldError(field, "is not a valid wallet address (pattern " + walletPattern.pattern() + ")"));
-            return null;
-        }
-        return w.toLowerCase(Locale.ROOT);
+        return rules.wallet(raw, field, errors);
     }
 
     private static String name(String raw, boolean required, List<FieldError> errors) {
         String n = raw == null ? null : raw.strip();
         if (n == null || n.isEmpty()) {
             errors.add(new FieldError("displayName", required ? "is required" : "must not be blank"));
+            return null;
+        }
+        String refused = TaskRules.refusedCharacter(n, false);
+        if (refused != null) {
+            errors.add(new FieldError("displayName", refused));
             return null;
         }
         if (n.codePointCount(0, n.length()) > NAME_MAX) {

@@ -77,7 +77,7 @@ public final class TaskRules {
     }
 
     /** The normalized (lower-case) wallet, or null for none; adds an error when it does not match. */
-    String wallet(String raw, String field, List<FieldError> errors) {
+    public String wallet(String raw, String field, List<FieldError> errors) {
         if (raw == null) {
             return null;
         }
@@ -104,7 +104,7 @@ public final class TaskRules {
      * Why {@code s} cannot be stored, naming its first refused character, or null when every character is allowed.
      * {@code multiLine}: tab, line feed, carriage return and the line and paragraph separators are allowed.
      */
-    static String refusedCharacter(String s, boolean multiLine) {
+    public static String refusedCharacter(String s, boolean multiLine) {
         for (int i = 0; i < s.length(); ) {
             int c = s.codePointAt(i);
             i += Character.charCount(c);

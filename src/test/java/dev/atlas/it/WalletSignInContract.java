@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.atlas.agent.AgentService;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -316,6 +317,19 @@ abstract class WalletSignInContract {
         assertEquals(List.of("wallet", "displayName"), fields);
         assertEquals(400, admin.post("/api/agents", "{\"wallet\":\"" + wallet(key) + "\",\"nickname\":\"x\"}").status());
         assertEquals(404, admin.put("/api/agents/0x" + "9".repeat(40), "{\"displayName\":\"nobody\"}").status());
+
+        // the task API's text rule: the longest name in code points (astral: two UTF-16 units each) is stored on both
+        // databases and reads back equal; a NUL or a bidi override is a 400 naming the field
+        String longest = "\uD83E\uDD16".repeat(AgentService.NAME_MAX);
+        Api.Reply astral = admin.put("/api/agents/" + checksum(key), "{\"displayName\":\"" + longest + "\"}");
+        assertEquals(200, astral.status(), astral.body());
+        assertEquals(longest, admin.get("/api/agents/" + wallet(key)).json().path("displayName").asText());
+        assertEquals(400, admin.put("/api/agents/" + checksum(key), "{\"displayName\":\"" + longest + "x\"}").status());
+        for (String refused : List.of("\\u0000", "\\u202E", "a\\nb", "\\ud800")) {
+            Api.Reply r = admin.put("/api/agents/" + checksum(key), "{\"displayName\":\"Grace" + refused + "\"}");
+            assertEquals(400, r.status(), refused + ": " + r.body());
+            assertEquals("displayName", r.json().path("errors").path(0).path("field").asText(), r.body());
+        }
 
         Api.Reply renamed = admin.put("/api/agents/" + checksum(key), "{\"displayName\":\"Grace H.\"}");
         assertEquals(200, renamed.status(), renamed.body());
