@@ -156,6 +156,11 @@ public class OutboxListener {
         }
     }
 
+    /**
+     * The backoff between reconnect attempts, on the listener's own thread: nothing waits on this thread, and there
+     * is no condition to wait for (PostgreSQL announces nothing when it can be reached again), only the time until the
+     * next attempt. {@link #stop} interrupts it.
+     */
     private void sleep(long ms) {
         try {
             Thread.sleep(ms);

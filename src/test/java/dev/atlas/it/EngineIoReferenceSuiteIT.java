@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -42,16 +40,16 @@ class EngineIoReferenceSuiteIT {
     static final long PING_INTERVAL = 300;
     static final long PING_TIMEOUT = 200;
     static final Duration SLACK = Duration.ofSeconds(3);
-    static final ObjectMapper JSON = new ObjectMapper();
 
     AtlasProcess server;
-    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    EngineIoHttp io;
 
     @BeforeAll
     void start() {
         server = new AtlasProcess("eio-reference-suite", Map.of(
                 "ATLAS_SIO_PING_INTERVAL_MS", Long.toString(PING_INTERVAL),
                 "ATLAS_SIO_PING_TIMEOUT_MS", Long.toString(PING_TIMEOUT))).start();
+        io = new EngineIoHttp(server::uri);
     }
 
     @AfterAll
@@ -59,44 +57,11 @@ class EngineIoReferenceSuiteIT {
         server.stop();
     }
 
-    URI eio(String query) {
-        return server.uri("/socket.io/?" + query);
-    }
-
-    HttpResponse<String> send(HttpRequest.Builder b) {
-        try {
-            return http.send(b.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    HttpResponse<String> get(String query) {
-        return send(HttpRequest.newBuilder(eio(query)).GET());
-    }
-
-    CompletableFuture<HttpResponse<String>> getAsync(String query) {
-        return http.sendAsync(HttpRequest.newBuilder(eio(query)).timeout(Duration.ofSeconds(10)).build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
-    HttpResponse<String> post(String query, String body) {
-        return send(HttpRequest.newBuilder(eio(query)).POST(HttpRequest.BodyPublishers.ofString(body)));
-    }
-
     /** The suite's initLongPollingSession: the handshake GET, its sid. */
     String initLongPollingSession() {
-        HttpResponse<String> r = get("EIO=4&transport=polling");
+        HttpResponse<String> r = io.get("EIO=4&transport=polling");
         assertEquals(200, r.statusCode(), r.body());
-        return json(r.body().substring(1)).path("sid").asText();
-    }
-
-    static JsonNode json(String s) {
-        try {
-            return JSON.readTree(s);
-        } catch (Exception e) {
-            throw new AssertionError("not JSON: " + s, e);
-        }
+        return EngineIoHttp.json(r.body().substring(1)).path("sid").asText();
     }
 
     static Set<String> keys(JsonNode n) {
@@ -107,11 +72,11 @@ class EngineIoReferenceSuiteIT {
 
     static void assertOpenPacket(String content, List<String> upgrades) {
         assertTrue(content.startsWith("0"), content);
-        JsonNode value = json(content.substring(1));
+        JsonNode value = EngineIoHttp.json(content.substring(1));
         assertEquals(new TreeSet<>(List.of("sid", "upgrades", "pingInterval", "pingTimeout", "maxPayload")), keys(value),
                 "exactly the open packet's keys");
         assertTrue(value.path("sid").isTextual(), content);
-        assertEquals(upgrades, JSON.convertValue(value.path("upgrades"), List.class));
+        assertEquals(upgrades, EngineIoHttp.JSON.convertValue(value.path("upgrades"), List.class));
         assertEquals(PING_INTERVAL, value.path("pingInterval").asLong());
         assertEquals(PING_TIMEOUT, value.path("pingTimeout").asLong());
         assertEquals(1000000, value.path("maxPayload").asLong());
@@ -130,7 +95,7 @@ class EngineIoReferenceSuiteIT {
         long deadline = System.nanoTime() + Duration.ofMillis(PING_INTERVAL + PING_TIMEOUT).plus(SLACK).toNanos();
         int status;
         do {
-            status = get("EIO=4&transport=polling&sid=" + sid).statusCode();
+            status = io.get("EIO=4&transport=polling&sid=" + sid).statusCode();
         } while (status == 200 && System.nanoTime() < deadline);
         assertEquals(400, status, "the session ended after pingInterval + pingTimeout without a pong");
     }
@@ -139,27 +104,27 @@ class EngineIoReferenceSuiteIT {
     class Handshake {
         @Test
         void pollingSuccessfullyOpensASession() {
-            HttpResponse<String> r = get("EIO=4&transport=polling");
+            HttpResponse<String> r = io.get("EIO=4&transport=polling");
             assertEquals(200, r.statusCode());
             assertOpenPacket(r.body(), List.of("websocket"));
         }
 
         @Test
         void pollingFailsWithAnInvalidEioQueryParameter() {
-            assertEquals(400, get("transport=polling").statusCode());
-            assertEquals(400, get("EIO=abc&transport=polling").statusCode());
+            assertEquals(400, io.get("transport=polling").statusCode());
+            assertEquals(400, io.get("EIO=abc&transport=polling").statusCode());
         }
 
         @Test
         void pollingFailsWithAnInvalidTransportQueryParameter() {
-            assertEquals(400, get("EIO=4").statusCode());
-            assertEquals(400, get("EIO=4&transport=abc").statusCode());
+            assertEquals(400, io.get("EIO=4").statusCode());
+            assertEquals(400, io.get("EIO=4&transport=abc").statusCode());
         }
 
         @Test
         void pollingFailsWithAnInvalidRequestMethod() {
-            assertEquals(400, post("EIO=4&transport=polling", "").statusCode());
-            assertEquals(400, send(HttpRequest.newBuilder(eio("EIO=4&transport=polling"))
+            assertEquals(400, io.post("EIO=4&transport=polling", "").statusCode());
+            assertEquals(400, io.send(HttpRequest.newBuilder(io.eio("EIO=4&transport=polling"))
                     .PUT(HttpRequest.BodyPublishers.ofString(""))).statusCode());
         }
 
@@ -189,8 +154,8 @@ class EngineIoReferenceSuiteIT {
         @Test
         void pollingClosesTheSessionUponInvalidPacketFormat() {
             String sid = initLongPollingSession();
-            assertEquals(400, post("EIO=4&transport=polling&sid=" + sid, "abc").statusCode());
-            assertEquals(400, get("EIO=4&transport=polling&sid=" + sid).statusCode());
+            assertEquals(400, io.post("EIO=4&transport=polling&sid=" + sid, "abc").statusCode());
+            assertEquals(400, io.get("EIO=4&transport=polling&sid=" + sid).statusCode());
         }
 
         /**
@@ -200,15 +165,15 @@ class EngineIoReferenceSuiteIT {
         @Test
         void pollingClosesTheSessionUponDuplicatePollRequests() throws Exception {
             String sid = initLongPollingSession();
-            CompletableFuture<HttpResponse<String>> first = getAsync("EIO=4&transport=polling&sid=" + sid);
+            CompletableFuture<HttpResponse<String>> first = io.getAsync("EIO=4&transport=polling&sid=" + sid);
             AtlasProcess.pause(50);
             assertTrue(!first.isDone(), "the first poll is held");
-            HttpResponse<String> second = get("EIO=4&transport=polling&sid=" + sid + "&t=burst");
+            HttpResponse<String> second = io.get("EIO=4&transport=polling&sid=" + sid + "&t=burst");
             HttpResponse<String> held = first.get(10, TimeUnit.SECONDS);
             assertEquals(200, held.statusCode());
             assertEquals("1", held.body());
             assertTrue(second.statusCode() == 400 || second.statusCode() == 500, () -> "got " + second.statusCode());
-            assertEquals(400, get("EIO=4&transport=polling&sid=" + sid).statusCode());
+            assertEquals(400, io.get("EIO=4&transport=polling&sid=" + sid).statusCode());
         }
 
         @Test
@@ -227,10 +192,10 @@ class EngineIoReferenceSuiteIT {
         void pollingSendsPingPongPackets() {
             String sid = initLongPollingSession();
             for (int i = 0; i < 3; i++) {
-                HttpResponse<String> poll = get("EIO=4&transport=polling&sid=" + sid);
+                HttpResponse<String> poll = io.get("EIO=4&transport=polling&sid=" + sid);
                 assertEquals(200, poll.statusCode());
                 assertEquals("2", poll.body());
-                assertEquals(200, post("EIO=4&transport=polling&sid=" + sid, "3").statusCode());
+                assertEquals(200, io.post("EIO=4&transport=polling&sid=" + sid, "3").statusCode());
             }
         }
 
@@ -272,9 +237,9 @@ class EngineIoReferenceSuiteIT {
         void pollingForcefullyClosesTheSession() throws Exception {
             for (int attempt = 0; ; attempt++) {
                 String sid = initLongPollingSession();
-                CompletableFuture<HttpResponse<String>> poll = getAsync("EIO=4&transport=polling&sid=" + sid);
+                CompletableFuture<HttpResponse<String>> poll = io.getAsync("EIO=4&transport=polling&sid=" + sid);
                 AtlasProcess.pause(20);
-                HttpResponse<String> closing = post("EIO=4&transport=polling&sid=" + sid, "1");
+                HttpResponse<String> closing = io.post("EIO=4&transport=polling&sid=" + sid, "1");
                 HttpResponse<String> pollResponse = poll.get(10, TimeUnit.SECONDS);
                 if ("2".equals(pollResponse.body()) && attempt < 4) {
                     continue; // the ping came first: not the case under test
@@ -282,7 +247,7 @@ class EngineIoReferenceSuiteIT {
                 assertEquals(200, closing.statusCode(), closing.body());
                 assertEquals(200, pollResponse.statusCode());
                 assertEquals("6", pollResponse.body(), "the held poll ends with a noop, as in the reference server");
-                assertEquals(400, get("EIO=4&transport=polling&sid=" + sid).statusCode());
+                assertEquals(400, io.get("EIO=4&transport=polling&sid=" + sid).statusCode());
                 return;
             }
         }
@@ -321,7 +286,7 @@ class EngineIoReferenceSuiteIT {
             try (WsClient socket = ws("EIO=4&transport=websocket&sid=" + sid)) {
                 socket.send("2probe");
                 assertEquals("3probe", socket.next());
-                HttpResponse<String> poll = get("EIO=4&transport=polling&sid=" + sid);
+                HttpResponse<String> poll = io.get("EIO=4&transport=polling&sid=" + sid);
                 assertEquals(200, poll.statusCode());
                 assertEquals("6", poll.body(), "a noop cleanly ends the long-polling request");
                 socket.send("5");
@@ -336,7 +301,7 @@ class EngineIoReferenceSuiteIT {
                 socket.send("2probe");
                 assertEquals("3probe", socket.next());
                 socket.send("5");
-                assertEquals(400, get("EIO=4&transport=polling&sid=" + sid).statusCode());
+                assertEquals(400, io.get("EIO=4&transport=polling&sid=" + sid).statusCode());
                 assertTrue(connectOver(socket).startsWith("40{"));
             }
         }

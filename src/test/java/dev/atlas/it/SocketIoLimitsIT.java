@@ -3,10 +3,7 @@ package dev.atlas.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +24,7 @@ class SocketIoLimitsIT {
     static final int PER_MINUTE = 5;
     static final int MAX_PAYLOAD = 4096;
     AtlasProcess server;
-    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    EngineIoHttp io;
 
     @BeforeAll
     void start() {
@@ -35,6 +32,7 @@ class SocketIoLimitsIT {
         server = new AtlasProcess("sio-limits", Map.of(
                 "ATLAS_WS_MAX_MESSAGES_PER_MINUTE", Integer.toString(PER_MINUTE),
                 "ATLAS_SIO_MAX_PAYLOAD_BYTES", Integer.toString(MAX_PAYLOAD))).start();
+        io = new EngineIoHttp(server::uri);
     }
 
     @AfterAll
@@ -42,21 +40,12 @@ class SocketIoLimitsIT {
         server.stop();
     }
 
-    HttpResponse<String> send(HttpRequest.Builder b) {
-        try {
-            return http.send(b.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     HttpResponse<String> get(String query) {
-        return send(HttpRequest.newBuilder(server.uri("/socket.io/?EIO=4&transport=polling" + query)).GET());
+        return io.get("EIO=4&transport=polling" + query);
     }
 
     HttpResponse<String> post(String sid, String body) {
-        return send(HttpRequest.newBuilder(server.uri("/socket.io/?EIO=4&transport=polling&sid=" + sid))
-                .header("Content-Type", "text/plain;charset=UTF-8").POST(HttpRequest.BodyPublishers.ofString(body)));
+        return io.post("EIO=4&transport=polling&sid=" + sid, body);
     }
 
     /** A WebSocket session connected to the main namespace; returns it after checking the advertised maxPayload. */
@@ -64,7 +53,7 @@ class SocketIoLimitsIT {
         WsClient c = WsClient.connect(server.wsUri("/socket.io/?EIO=4&transport=websocket"));
         String open = c.next();
         assertTrue(open.startsWith("0{"), open);
-        assertEquals(MAX_PAYLOAD, SocketIoProtocolIT.json(open.substring(1)).path("maxPayload").asInt(), open);
+        assertEquals(MAX_PAYLOAD, EngineIoHttp.json(open.substring(1)).path("maxPayload").asInt(), open);
         c.send("40");
         assertTrue(c.next().startsWith("40{\"sid\""));
         return c;
@@ -97,7 +86,7 @@ class SocketIoLimitsIT {
 
     @Test
     void onPollingTheMessageLimitEndsTheSessionWith41AndTheClosePacket() {
-        com.fasterxml.jackson.databind.JsonNode open = SocketIoProtocolIT.json(get("").body().substring(1));
+        com.fasterxml.jackson.databind.JsonNode open = EngineIoHttp.json(get("").body().substring(1));
         assertEquals(MAX_PAYLOAD, open.path("maxPayload").asInt(), open::toString);
         String sid = open.path("sid").asText();
         assertEquals(200, post(sid, "40").statusCode());
@@ -140,7 +129,7 @@ class SocketIoLimitsIT {
 
     @Test
     void aPollingBodyOverMaxPayloadIs413() {
-        String sid = SocketIoProtocolIT.json(get("").body().substring(1)).path("sid").asText();
+        String sid = EngineIoHttp.json(get("").body().substring(1)).path("sid").asText();
         assertEquals(200, post(sid, "40").statusCode());
         assertEquals(413, post(sid, eventOfSize(1, MAX_PAYLOAD + 1)).statusCode());
     }

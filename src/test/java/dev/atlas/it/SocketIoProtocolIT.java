@@ -4,9 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -29,11 +27,10 @@ class SocketIoProtocolIT {
     static final long PING_INTERVAL = 1000;
     static final long PING_TIMEOUT = 600;
     static final String RS = "\u001e";
-    static final ObjectMapper JSON = new ObjectMapper();
 
     AtlasProcess server;
     Api api;
-    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    EngineIoHttp io;
 
     @BeforeAll
     void start() {
@@ -41,6 +38,7 @@ class SocketIoProtocolIT {
                 "ATLAS_SIO_PING_INTERVAL_MS", Long.toString(PING_INTERVAL),
                 "ATLAS_SIO_PING_TIMEOUT_MS", Long.toString(PING_TIMEOUT))).start();
         api = new Api(server::uri);
+        io = new EngineIoHttp(server::uri);
     }
 
     @AfterAll
@@ -50,45 +48,11 @@ class SocketIoProtocolIT {
 
     // ---- helpers ----
 
-    URI eio(String query) {
-        return server.uri("/socket.io/?" + query);
-    }
-
-    HttpResponse<String> get(String query) {
-        return send(HttpRequest.newBuilder(eio(query)).GET());
-    }
-
-    HttpResponse<String> post(String query, String body) {
-        return send(HttpRequest.newBuilder(eio(query)).header("Content-Type", "text/plain;charset=UTF-8")
-                .POST(HttpRequest.BodyPublishers.ofString(body)));
-    }
-
-    HttpResponse<String> send(HttpRequest.Builder b) {
-        try {
-            return http.send(b.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    CompletableFuture<HttpResponse<String>> getAsync(String query) {
-        return http.sendAsync(HttpRequest.newBuilder(eio(query)).timeout(Duration.ofSeconds(10)).build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
     /** Opens a polling session and returns its sid (the handshake GET). */
     String pollingSession() {
-        HttpResponse<String> r = get("EIO=4&transport=polling");
+        HttpResponse<String> r = io.get("EIO=4&transport=polling");
         assertEquals(200, r.statusCode(), r.body());
-        return json(r.body().substring(1)).path("sid").asText();
-    }
-
-    static JsonNode json(String s) {
-        try {
-            return JSON.readTree(s);
-        } catch (Exception e) {
-            throw new AssertionError("not JSON: " + s, e);
-        }
+        return EngineIoHttp.json(r.body().substring(1)).path("sid").asText();
     }
 
     static void assertEngineError(HttpResponse<String> r, int code, String message) {
@@ -128,11 +92,11 @@ class SocketIoProtocolIT {
     class Handshake {
         @Test
         void pollingHandshakeOpensASession() {
-            HttpResponse<String> r = get("EIO=4&transport=polling");
+            HttpResponse<String> r = io.get("EIO=4&transport=polling");
             assertEquals(200, r.statusCode());
             assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"));
             assertTrue(r.body().startsWith("0{"), r.body());
-            JsonNode open = json(r.body().substring(1));
+            JsonNode open = EngineIoHttp.json(r.body().substring(1));
             assertEquals(java.util.List.of("sid", "upgrades", "pingInterval", "pingTimeout", "maxPayload"),
                     iterate(open.fieldNames()));
             assertEquals("[\"websocket\"]", open.path("upgrades").toString());
@@ -144,7 +108,7 @@ class SocketIoProtocolIT {
         @Test
         void webSocketHandshakeOpensASessionWithoutUpgrades() {
             try (WsClient c = ws("EIO=4&transport=websocket")) {
-                JsonNode open = json(c.next().substring(1));
+                JsonNode open = EngineIoHttp.json(c.next().substring(1));
                 assertEquals("[]", open.path("upgrades").toString());
                 assertEquals(PING_INTERVAL, open.path("pingInterval").asLong());
             }
@@ -152,37 +116,37 @@ class SocketIoProtocolIT {
 
         @Test
         void missingOrUnsupportedProtocolVersionIsRefused() {
-            assertEngineError(get("transport=polling"), 5, "Unsupported protocol version");
-            assertEngineError(get("EIO=abc&transport=polling"), 5, "Unsupported protocol version");
-            assertEngineError(get("EIO=3&transport=polling"), 5, "Unsupported protocol version");
+            assertEngineError(io.get("transport=polling"), 5, "Unsupported protocol version");
+            assertEngineError(io.get("EIO=abc&transport=polling"), 5, "Unsupported protocol version");
+            assertEngineError(io.get("EIO=3&transport=polling"), 5, "Unsupported protocol version");
             assertEquals(400, handshakeStatus(server.wsUri("/socket.io/?EIO=3&transport=websocket")));
             assertEquals(400, handshakeStatus(server.wsUri("/socket.io/?transport=websocket")));
         }
 
         @Test
         void unknownTransportIsRefused() {
-            assertEngineError(get("EIO=4"), 0, "Transport unknown");
-            assertEngineError(get("EIO=4&transport=abc"), 0, "Transport unknown");
+            assertEngineError(io.get("EIO=4"), 0, "Transport unknown");
+            assertEngineError(io.get("EIO=4&transport=abc"), 0, "Transport unknown");
             assertEquals(400, handshakeStatus(server.wsUri("/socket.io/?EIO=4&transport=abc")));
         }
 
         @Test
         void handshakeWithAnotherMethodIsRefused() {
-            assertEngineError(post("EIO=4&transport=polling", ""), 2, "Bad handshake method");
-            assertEngineError(send(HttpRequest.newBuilder(eio("EIO=4&transport=polling"))
+            assertEngineError(io.post("EIO=4&transport=polling", ""), 2, "Bad handshake method");
+            assertEngineError(io.send(HttpRequest.newBuilder(io.eio("EIO=4&transport=polling"))
                     .PUT(HttpRequest.BodyPublishers.noBody())), 2, "Bad handshake method");
         }
 
         @Test
         void unknownSidIsRefused() {
-            assertEngineError(get("EIO=4&transport=polling&sid=doesnotexist"), 1, "Session ID unknown");
-            assertEngineError(post("EIO=4&transport=polling&sid=AAAAAAAAAAAAAAAAAAAAAAAA", "40"), 1, "Session ID unknown");
+            assertEngineError(io.get("EIO=4&transport=polling&sid=doesnotexist"), 1, "Session ID unknown");
+            assertEngineError(io.post("EIO=4&transport=polling&sid=AAAAAAAAAAAAAAAAAAAAAAAA", "40"), 1, "Session ID unknown");
             assertEquals(400, handshakeStatus(server.wsUri("/socket.io/?EIO=4&transport=websocket&sid=nope")));
         }
 
         @Test
         void websocketTransportWithoutUpgradeIsABadRequest() {
-            assertEngineError(get("EIO=4&transport=websocket"), 3, "Bad request");
+            assertEngineError(io.get("EIO=4&transport=websocket"), 3, "Bad request");
         }
     }
 
@@ -193,10 +157,10 @@ class SocketIoProtocolIT {
         @Test
         void packetsArePostedAndPolledJoinedByTheRecordSeparator() {
             String sid = pollingSession();
-            HttpResponse<String> p = post("EIO=4&transport=polling&sid=" + sid, "40" + RS + "421[\"hello\"]");
+            HttpResponse<String> p = io.post("EIO=4&transport=polling&sid=" + sid, "40" + RS + "421[\"hello\"]");
             assertEquals(200, p.statusCode());
             assertEquals("ok", p.body());
-            String[] packets = get("EIO=4&transport=polling&sid=" + sid).body().split(RS);
+            String[] packets = io.get("EIO=4&transport=polling&sid=" + sid).body().split(RS);
             assertTrue(packets[0].startsWith("40{\"sid\":"), packets[0]);
             assertEquals("431[{\"ok\":false,\"error\":\"unknown event 'hello'\"}]", packets[1]);
         }
@@ -204,35 +168,35 @@ class SocketIoProtocolIT {
         @Test
         void anInvalidPacketClosesTheSession() {
             String sid = pollingSession();
-            assertEngineError(post("EIO=4&transport=polling&sid=" + sid, "abc"), 3, "Bad request");
-            assertEngineError(get("EIO=4&transport=polling&sid=" + sid), 1, "Session ID unknown");
+            assertEngineError(io.post("EIO=4&transport=polling&sid=" + sid, "abc"), 3, "Bad request");
+            assertEngineError(io.get("EIO=4&transport=polling&sid=" + sid), 1, "Session ID unknown");
         }
 
         @Test
         void aDuplicatePollClosesTheSession() throws Exception {
             String sid = pollingSession();
-            CompletableFuture<HttpResponse<String>> first = getAsync("EIO=4&transport=polling&sid=" + sid);
+            CompletableFuture<HttpResponse<String>> first = io.getAsync("EIO=4&transport=polling&sid=" + sid);
             awaitHeld(sid);
-            HttpResponse<String> second = get("EIO=4&transport=polling&sid=" + sid + "&t=burst");
+            HttpResponse<String> second = io.get("EIO=4&transport=polling&sid=" + sid + "&t=burst");
             assertEngineError(second, 3, "Bad request");
             assertEquals("1", first.get(10, TimeUnit.SECONDS).body(), "the held poll ends with a close packet");
-            assertEngineError(get("EIO=4&transport=polling&sid=" + sid), 1, "Session ID unknown");
+            assertEngineError(io.get("EIO=4&transport=polling&sid=" + sid), 1, "Session ID unknown");
         }
 
         @Test
         void aBodyOverMaxPayloadIs413AndClosesTheSession() {
             String sid = pollingSession();
-            HttpResponse<String> r = post("EIO=4&transport=polling&sid=" + sid, "4" + "x".repeat(1_000_001));
+            HttpResponse<String> r = io.post("EIO=4&transport=polling&sid=" + sid, "4" + "x".repeat(1_000_001));
             assertEquals(413, r.statusCode());
-            assertEngineError(get("EIO=4&transport=polling&sid=" + sid), 1, "Session ID unknown");
+            assertEngineError(io.get("EIO=4&transport=polling&sid=" + sid), 1, "Session ID unknown");
         }
 
         @Test
         void theServerPingsAndAPongKeepsTheSessionAlive() {
             String sid = pollingSession();
             for (int i = 0; i < 2; i++) {
-                assertEquals("2", get("EIO=4&transport=polling&sid=" + sid).body(), "a held poll ends with the ping");
-                assertEquals("ok", post("EIO=4&transport=polling&sid=" + sid, "3").body());
+                assertEquals("2", io.get("EIO=4&transport=polling&sid=" + sid).body(), "a held poll ends with the ping");
+                assertEquals("ok", io.post("EIO=4&transport=polling&sid=" + sid, "3").body());
             }
         }
 
@@ -243,7 +207,7 @@ class SocketIoProtocolIT {
             int status = 200;
             while (status == 200 && System.nanoTime() < deadline) {
                 AtlasProcess.pause(100);
-                status = post("EIO=4&transport=polling&sid=" + sid, "6").statusCode(); // a noop is no pong
+                status = io.post("EIO=4&transport=polling&sid=" + sid, "6").statusCode(); // a noop is no pong
             }
             assertEquals(400, status, "closed after pingInterval + pingTimeout without a pong");
         }
@@ -251,13 +215,13 @@ class SocketIoProtocolIT {
         @Test
         void aClosePacketEndsTheSessionAndTheHeldPoll() throws Exception {
             String sid = pollingSession();
-            CompletableFuture<HttpResponse<String>> held = getAsync("EIO=4&transport=polling&sid=" + sid);
+            CompletableFuture<HttpResponse<String>> held = io.getAsync("EIO=4&transport=polling&sid=" + sid);
             awaitHeld(sid);
-            assertEquals("ok", post("EIO=4&transport=polling&sid=" + sid, "1").body());
+            assertEquals("ok", io.post("EIO=4&transport=polling&sid=" + sid, "1").body());
             HttpResponse<String> ended = held.get(10, TimeUnit.SECONDS);
             assertEquals(200, ended.statusCode());
             assertEquals("6", ended.body(), "a noop, as in the reference server: the client asked to close");
-            assertEngineError(get("EIO=4&transport=polling&sid=" + sid), 1, "Session ID unknown");
+            assertEngineError(io.get("EIO=4&transport=polling&sid=" + sid), 1, "Session ID unknown");
         }
 
         /** Gives the async GET time to be held by the server; bounded, and not an assertion. */
@@ -326,9 +290,9 @@ class SocketIoProtocolIT {
         @Test
         void pollingUpgradesToWebSocketAndThenRefusesPolling() throws Exception {
             String sid = pollingSession();
-            assertEquals("ok", post("EIO=4&transport=polling&sid=" + sid, "40").body());
-            assertTrue(get("EIO=4&transport=polling&sid=" + sid).body().startsWith("40{\"sid\""));
-            CompletableFuture<HttpResponse<String>> held = getAsync("EIO=4&transport=polling&sid=" + sid);
+            assertEquals("ok", io.post("EIO=4&transport=polling&sid=" + sid, "40").body());
+            assertTrue(io.get("EIO=4&transport=polling&sid=" + sid).body().startsWith("40{\"sid\""));
+            CompletableFuture<HttpResponse<String>> held = io.getAsync("EIO=4&transport=polling&sid=" + sid);
             try (WsClient c = ws("EIO=4&transport=websocket&sid=" + sid)) {
                 c.send("2probe");
                 assertEquals("3probe", c.next());
@@ -337,9 +301,9 @@ class SocketIoProtocolIT {
                 JsonNode task = api.create("{\"title\":\"after upgrade\"}");
                 String frame = nextNonPing(c);
                 assertTrue(frame.startsWith("42[\"taskCreated\","), frame);
-                JsonNode envelope = json(frame.substring(2)).get(1);
+                JsonNode envelope = EngineIoHttp.json(frame.substring(2)).get(1);
                 assertEquals(task, envelope.path("data"));
-                assertEngineError(get("EIO=4&transport=polling&sid=" + sid), 3, "Bad request");
+                assertEngineError(io.get("EIO=4&transport=polling&sid=" + sid), 3, "Bad request");
                 assertEquals(400, handshakeStatus(server.wsUri("/socket.io/?EIO=4&transport=websocket&sid=" + sid)),
                         "a second WebSocket for an upgraded session is refused");
             }
@@ -351,7 +315,7 @@ class SocketIoProtocolIT {
             try (WsClient c = ws("EIO=4&transport=websocket&sid=" + sid)) {
                 c.send("2probe");
                 assertEquals("3probe", c.next());
-                assertEquals("6", get("EIO=4&transport=polling&sid=" + sid).body());
+                assertEquals("6", io.get("EIO=4&transport=polling&sid=" + sid).body());
             }
         }
     }
@@ -364,7 +328,7 @@ class SocketIoProtocolIT {
         void connectThenEventsCarryTheSameEnvelopeAsWs() {
             try (WsClient c = wsSession(); WsClient plain = WsClient.connectReady(server.wsUri("/ws"))) {
                 c.send("40");
-                JsonNode connected = json(nextNonPing(c).substring(2));
+                JsonNode connected = EngineIoHttp.json(nextNonPing(c).substring(2));
                 assertEquals(24, connected.path("sid").asText().length());
                 awaitRegistered(2);
                 api.create("{\"title\":\"both wires\",\"agentWallet\":\"0x" + "d".repeat(40) + "\"}");
@@ -372,7 +336,7 @@ class SocketIoProtocolIT {
                     String frame = nextNonPing(c);
                     assertTrue(frame.startsWith("42[\"" + name + "\","), frame);
                     String envelope = plain.next();
-                    String offset = json(envelope).path("id").asText();
+                    String offset = EngineIoHttp.json(envelope).path("id").asText();
                     assertEquals("42[\"" + name + "\"," + envelope + ",\"" + offset + "\"]", frame,
                             "the first Socket.IO argument is the /ws envelope, byte for byte; the last the event id");
                 }
@@ -407,7 +371,7 @@ class SocketIoProtocolIT {
                 c.send("40");
                 assertTrue(nextNonPing(c).startsWith("40{"));
                 c.send("427[\"authenticate\",{\"token\":\"abc\"}]");
-                JsonNode ack = json(nextNonPing(c).substring(3));
+                JsonNode ack = EngineIoHttp.json(nextNonPing(c).substring(3));
                 assertTrue(ack.get(0).path("ok").isBoolean(), ack::toString);
                 c.send("4212[\"whatever\"]");
                 assertEquals("4312[{\"ok\":false,\"error\":\"unknown event 'whatever'\"}]", nextNonPing(c));

@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,6 +44,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class TaskTextContract {
+    private static final Logger LOG = Logger.getLogger(TaskTextContract.class.getName());
     static final String WALLET_PATTERN = ".+";
     static final long SEED = Long.getLong("atlas.text.seed", 20261204L);
     static final int GENERATED_CASES = 300;
@@ -376,7 +378,7 @@ abstract class TaskTextContract {
         }
         // the generator must exercise both outcomes, or it tests nothing
         int accepted = stored;
-        System.out.println(getClass().getSimpleName() + ": " + accepted + " of " + 2 * GENERATED_CASES
+        LOG.info(() -> getClass().getSimpleName() + ": " + accepted + " of " + 2 * GENERATED_CASES
                 + " generated creates and edits accepted, the rest refused as expected (seed " + SEED + ")");
         assertTrue(accepted > GENERATED_CASES / 4 && accepted < 2 * GENERATED_CASES - GENERATED_CASES / 4,
                 () -> "accepted " + accepted + " of " + 2 * GENERATED_CASES + " (seed " + SEED + ")");
