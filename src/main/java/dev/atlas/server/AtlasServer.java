@@ -14,6 +14,8 @@ import org.apache.catalina.LifecycleException;
 import org.apache.catalina.LifecycleState;
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.Tomcat;
+import org.apache.catalina.core.StandardHost;
+import org.apache.catalina.valves.JsonErrorReportValve;
 
 /**
  * The one-command run: an embedded Tomcat that deploys {@code atlas.war} (the same WAR a stock Tomcat
@@ -44,6 +46,7 @@ public final class AtlasServer {
      */
     static final String WS_BUFFER_PROPERTY = "org.apache.tomcat.websocket.DEFAULT_BUFFER_SIZE";
     static final int WS_BUFFER_BYTES = 1024;
+    private static final String WORK_PREFIX = "tomcat-";
 
     private AtlasServer() {
     }
@@ -74,7 +77,7 @@ public final class AtlasServer {
 
     /** Starts Tomcat with the WAR deployed; throws if the port is taken or the application fails to start. */
     static Tomcat start(Path war, AtlasConfig config) throws IOException, LifecycleException {
-        Path base = Files.createTempDirectory("atlas-tomcat-");
+        Path base = workDirectory(Path.of(config.get(Setting.DATA_DIR)));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(base), "atlas-tomcat-cleanup"));
 
         Tomcat tomcat = new Tomcat();
@@ -82,6 +85,17 @@ public final class AtlasServer {
         tomcat.setConnector(connector(config));
         tomcat.getHost().setAppBase(base.resolve("webapps").toString());
         Files.createDirectories(base.resolve("webapps"));
+
+        // The container's own error report, for what it refuses before the web application (whose error page answers
+        // with a problem document) sees the request: a malformed path, a request line or header over the limit, a
+        // non-numeric Content-Length. JSON ({"status": 400}), no message, stack trace, server name or version.
+        // The host adds its default (HTML) valve unless one of its errorReportValveClass is there already.
+        // conf/tomcat/server.xml sets the same for a stock Tomcat.
+        JsonErrorReportValve errors = new JsonErrorReportValve();
+        errors.setShowReport(false);
+        errors.setShowServerInfo(false);
+        ((StandardHost) tomcat.getHost()).setErrorReportValveClass(JsonErrorReportValve.class.getName());
+        tomcat.getHost().getPipeline().addValve(errors);
 
         // No default web.xml: it would register a JspServlet, and Jasper is not on the classpath.
         tomcat.setAddDefaultWebXmlToWebapp(false);
@@ -107,6 +121,33 @@ public final class AtlasServer {
             throw new LifecycleException("The Atlas web application failed to start; see the log above.");
         }
         return tomcat;
+    }
+
+    /**
+     * Tomcat's base directory (the unpacked WAR, its work files: some 30 MB) for this process: {@code
+     * work/tomcat-<pid>} under the data directory. A normal stop deletes it; one left by a process that is gone
+     * ({@code kill -9}, a crash) is deleted by the next start, so they never pile up.
+     */
+    static Path workDirectory(Path dataDir) throws IOException {
+        Path work = dataDir.toAbsolutePath().normalize().resolve("work");
+        Files.createDirectories(work);
+        try (Stream<Path> old = Files.list(work)) {
+            old.filter(AtlasServer::leftByAGoneProcess).forEach(AtlasServer::deleteTree);
+        }
+        return Files.createDirectories(work.resolve(WORK_PREFIX + ProcessHandle.current().pid()));
+    }
+
+    private static boolean leftByAGoneProcess(Path dir) {
+        String name = dir.getFileName().toString();
+        if (!name.startsWith(WORK_PREFIX) || !Files.isDirectory(dir)) {
+            return false;
+        }
+        try {
+            long pid = Long.parseLong(name.substring(WORK_PREFIX.length()));
+            return ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true);
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 
     /** The HTTP connector, sized for many long-lived WebSockets. */

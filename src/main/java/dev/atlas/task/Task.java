@@ -7,6 +7,7 @@ import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.SequenceGenerator;
 import jakarta.persistence.Table;
+import java.util.Objects;
 
 /**
  * The task row. Package-private: it never leaves {@link TaskService}, which hands out {@link TaskView}s.
@@ -78,24 +79,36 @@ class Task {
         this.version = 1;
     }
 
-    void setTitle(String title) {
+    // The setters of an edit say whether the value changed: an edit that changes nothing is not a new version.
+
+    boolean setTitle(String title) {
+        boolean changed = !Objects.equals(this.title, title);
         this.title = title;
+        return changed;
     }
 
-    void setDescription(String description) {
+    boolean setDescription(String description) {
+        boolean changed = !Objects.equals(this.description, description);
         this.description = description;
+        return changed;
     }
 
-    void setAgentWallet(String agentWallet) {
+    boolean setAgentWallet(String agentWallet) {
+        boolean changed = !Objects.equals(this.agentWallet, agentWallet);
         this.agentWallet = agentWallet;
+        return changed;
     }
 
-    void setPriority(Priority priority) {
+    boolean setPriority(Priority priority) {
+        boolean changed = !Objects.equals(this.priority, priority.wireName());
         this.priority = priority.wireName();
+        return changed;
     }
 
-    void setDueAt(Long dueAt) {
+    boolean setDueAt(Long dueAt) {
+        boolean changed = !Objects.equals(this.dueAt, dueAt);
         this.dueAt = dueAt;
+        return changed;
     }
 
     /** Marks a change (after the setters of an edit): the update time, and the next version. */

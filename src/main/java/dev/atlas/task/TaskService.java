@@ -230,20 +230,25 @@ public class TaskService {
         return write(id, (em, events) -> {
             Task t = find(em, id, guard);
             String previousWallet = t.agentWallet();
+            boolean changed = false;
             if (c.titleSet()) {
-                t.setTitle(title);
+                changed |= t.setTitle(title);
             }
             if (c.descriptionSet()) {
-                t.setDescription(description);
+                changed |= t.setDescription(description);
             }
             if (c.agentWalletSet()) {
-                t.setAgentWallet(wallet);
+                changed |= t.setAgentWallet(wallet);
             }
             if (c.prioritySet()) {
-                t.setPriority(c.priority());
+                changed |= t.setPriority(c.priority());
             }
             if (c.dueAtSet()) {
-                t.setDueAt(c.dueAt() == null ? null : c.dueAt().toEpochMilli());
+                changed |= t.setDueAt(c.dueAt() == null ? null : c.dueAt().toEpochMilli());
+            }
+            if (!changed) {
+                // Nothing to change (PUT {} or the current values): the task as it is, same version, no event.
+                return new Written(t.view(), List.of(), false);
             }
             t.touch(events.timestamp().toEpochMilli());
             TaskView view = t.view();

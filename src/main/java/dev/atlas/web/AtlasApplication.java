@@ -15,6 +15,8 @@ public class AtlasApplication extends ResourceConfig {
         packages(false, "dev.atlas.task.api", "dev.atlas.agent.api", "dev.atlas.web");
         register(JacksonFeature.withoutExceptionMappers());
         property(ServerProperties.WADL_FEATURE_DISABLE, true);
-        property(ServerProperties.RESPONSE_SET_STATUS_OVER_SEND_ERROR, true);
+        // An error response without a body goes to sendError, so the error page (ErrorPageServlet) renders it as a problem:
+        // a header Jersey cannot parse (Content-Type, Accept) would otherwise be an empty 400 without the security headers.
+        property(ServerProperties.RESPONSE_SET_STATUS_OVER_SEND_ERROR, false);
     }
 }

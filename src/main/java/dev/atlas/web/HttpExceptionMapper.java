@@ -20,7 +20,7 @@ public class HttpExceptionMapper implements ExceptionMapper<WebApplicationExcept
         }
         Response.StatusType type = original.getStatusInfo();
         String detail = detailFor(status, e);
-        Response r = Problem.of(slug(status), type.getReasonPhrase(), status, detail).toResponse();
+        Response r = Problem.of(Problem.slug(status), type.getReasonPhrase(), status, detail).toResponse();
         Response.ResponseBuilder b = Response.fromResponse(r);
         original.getHeaders().forEach((name, values) -> {
             if (!name.equalsIgnoreCase("Content-Type") && !name.equalsIgnoreCase("Content-Length")) {
@@ -32,29 +32,13 @@ public class HttpExceptionMapper implements ExceptionMapper<WebApplicationExcept
 
     private static String detailFor(int status, WebApplicationException e) {
         return switch (status) {
-            case 401 -> "A valid bearer token is required.";
             case 403 -> e.getMessage() != null && !e.getMessage().startsWith("HTTP 403") ? e.getMessage()
                     : "Your role does not allow this.";
-            case 404 -> "No resource at this path.";
-            case 405 -> "This method is not allowed here.";
             case 406 -> "The API answers with application/json only.";
             case 413 -> e.getMessage() != null && e.getMessage().startsWith("Request body")
                     ? e.getMessage() : "Request body too large.";
             case 415 -> "Send the body as application/json.";
-            default -> e.getResponse().getStatusInfo().getReasonPhrase();
-        };
-    }
-
-    private static String slug(int status) {
-        return switch (status) {
-            case 401 -> "unauthorized";
-            case 403 -> "forbidden";
-            case 404 -> "not-found";
-            case 405 -> "method-not-allowed";
-            case 406 -> "not-acceptable";
-            case 413 -> "payload-too-large";
-            case 415 -> "unsupported-media-type";
-            default -> "http-" + status;
+            default -> Problem.detail(status, e.getResponse().getStatusInfo().getReasonPhrase());
         };
     }
 }

@@ -23,6 +23,33 @@ public record Problem(String type, String title, int status, String detail, List
         return new Problem(TYPE_BASE + slug, title, status, detail, null, null);
     }
 
+    /** The type slug of an HTTP-level refusal with this status. */
+    static String slug(int status) {
+        return switch (status) {
+            case 400 -> "bad-request";
+            case 401 -> "unauthorized";
+            case 403 -> "forbidden";
+            case 404 -> "not-found";
+            case 405 -> "method-not-allowed";
+            case 406 -> "not-acceptable";
+            case 413 -> "payload-too-large";
+            case 415 -> "unsupported-media-type";
+            default -> "http-" + status;
+        };
+    }
+
+    /** The detail of an HTTP-level refusal with this status when nothing more specific is known. */
+    static String detail(int status, String reasonPhrase) {
+        return switch (status) {
+            case 400 -> "The request is malformed: its request line, path or a header could not be parsed, or is too"
+                    + " large.";
+            case 401 -> "A valid bearer token is required.";
+            case 404 -> "No resource at this path.";
+            case 405 -> "This method is not allowed here.";
+            default -> reasonPhrase;
+        };
+    }
+
     public Problem withErrors(List<FieldError> fieldErrors) {
         return new Problem(type, title, status, detail, fieldErrors, errorId);
     }

@@ -26,15 +26,18 @@ public class SecurityHeadersFilter implements Filter {
 
     @Override
     public void doFilter(ServletRequest req, ServletResponse resp, FilterChain chain) throws IOException, ServletException {
-        HttpServletResponse r = (HttpServletResponse) resp;
+        apply((HttpServletResponse) resp, ((HttpServletRequest) req).getRequestURI());
+        chain.doFilter(req, resp);
+    }
+
+    /** Sets the headers for a response to a request for {@code path} (also used by {@link ErrorPageServlet}). */
+    static void apply(HttpServletResponse r, String path) {
         r.setHeader("X-Content-Type-Options", "nosniff");
         r.setHeader("X-Frame-Options", "DENY");
-        String path = ((HttpServletRequest) req).getRequestURI();
         r.setHeader("Content-Security-Policy", path.startsWith("/api-docs") ? API_DOCS_POLICY : STRICT_POLICY);
         r.setHeader("Referrer-Policy", "no-referrer");
         if (path.startsWith("/api/") || path.equals("/api")) {
             r.setHeader("Cache-Control", "no-store");
         }
-        chain.doFilter(req, resp);
     }
 }

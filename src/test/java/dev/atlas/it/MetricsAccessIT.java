@@ -3,17 +3,8 @@ package dev.atlas.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.http.HttpRequest;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
-import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -52,35 +43,8 @@ class MetricsAccessIT {
         server.stop();
     }
 
-    /** A raw HTTP/1.0 exchange over a connection whose source address is {@code from}. */
-    record Raw(int status, Map<String, String> headers, String body) {
-    }
-
-    Raw fetch(String from, String path, Map<String, String> headers) {
-        try (Socket s = new Socket()) {
-            s.bind(new InetSocketAddress(InetAddress.getByName(from), 0));
-            s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port()), 5_000);
-            s.setSoTimeout(20_000);
-            StringBuilder req = new StringBuilder("GET " + path + " HTTP/1.0\r\nHost: 127.0.0.1:" + server.port() + "\r\n");
-            headers.forEach((k, v) -> req.append(k).append(": ").append(v).append("\r\n"));
-            OutputStream out = s.getOutputStream();
-            out.write(req.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            InputStream in = s.getInputStream();
-            ByteArrayOutputStream all = new ByteArrayOutputStream();
-            in.transferTo(all);
-            String text = all.toString(StandardCharsets.UTF_8);
-            int end = text.indexOf("\r\n\r\n");
-            String[] head = text.substring(0, end).split("\r\n");
-            Map<String, String> h = new HashMap<>();
-            for (int i = 1; i < head.length; i++) {
-                int colon = head[i].indexOf(':');
-                h.put(head[i].substring(0, colon).toLowerCase(Locale.ROOT), head[i].substring(colon + 1).strip());
-            }
-            return new Raw(Integer.parseInt(head[0].split(" ")[1]), h, text.substring(end + 4));
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+    RawHttp.Reply fetch(String from, String path, Map<String, String> headers) {
+        return RawHttp.get(from, server.port(), path, headers);
     }
 
     Scrape localScrape() {
@@ -99,7 +63,7 @@ class MetricsAccessIT {
 
     @Test
     void aRemoteClientNeedsAToken() {
-        Raw none = fetch(REMOTE, "/metrics", Map.of());
+        RawHttp.Reply none = fetch(REMOTE, "/metrics", Map.of());
         assertEquals(401, none.status(), none::body);
         assertTrue(none.headers().get("www-authenticate").startsWith("Bearer"));
         assertEquals("application/problem+json", none.headers().get("content-type"));
@@ -126,12 +90,12 @@ class MetricsAccessIT {
 
     @Test
     void theMetricsTokenAndAnAdminTokenOpenItAndAnAgentTokenDoesNot() {
-        Raw byMetricsToken = fetch(REMOTE, "/metrics", Map.of("Authorization", "Bearer " + METRICS_TOKEN));
+        RawHttp.Reply byMetricsToken = fetch(REMOTE, "/metrics", Map.of("Authorization", "Bearer " + METRICS_TOKEN));
         assertEquals(200, byMetricsToken.status());
         assertTrue(byMetricsToken.headers().get("content-type").startsWith("text/plain"));
         assertTrue(byMetricsToken.body().contains("atlas_events_committed_total"));
         assertEquals(200, fetch(REMOTE, "/metrics", Map.of("Authorization", "Bearer " + Tokens.admin())).status());
-        Raw agent = fetch(REMOTE, "/metrics", Map.of("Authorization", "Bearer " + Tokens.agent("0x" + "ab".repeat(20))));
+        RawHttp.Reply agent = fetch(REMOTE, "/metrics", Map.of("Authorization", "Bearer " + Tokens.agent("0x" + "ab".repeat(20))));
         assertEquals(403, agent.status(), agent::body);
     }
 

@@ -223,4 +223,13 @@ class RestErrorsIT {
         assertTrue(location.endsWith("/api/tasks/" + r.json().path("id").asLong()), location);
         assertEquals(r.json(), api.get("/api/tasks/" + r.json().path("id").asLong()).json());
     }
+
+    /** What the container or Jersey refuses before Atlas's code: see {@link Refusals}; nothing is stored. */
+    @Test
+    void refusalsBeforeAtlasSeesTheRequestAreCleanAndNameNoServer() {
+        long before = api.get("/api/tasks?limit=100").json().path("items").size();
+        Refusals.assertEachIsClean(Refusals.to(server.port()));
+        Refusals.assertHeadIsClean(Refusals.to(server.port()));
+        assertEquals(before, api.get("/api/tasks?limit=100").json().path("items").size(), "nothing was created");
+    }
 }

@@ -38,4 +38,20 @@ class StockTomcatIT {
             assertEquals(404, api.get("/api/tasks/424242").status());
         }
     }
+
+    /**
+     * {@code conf/tomcat/server.xml} as the runbook installs it: what Tomcat refuses before the WAR sees it is its JSON
+     * report without name or version, and the WAR's error page answers the rest (see {@link Refusals}).
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(StockTomcat.Distribution.class)
+    void withTheShippedConfNoRefusalNamesTomcat(StockTomcat.Distribution distribution) throws Exception {
+        String name = distribution.name().toLowerCase(Locale.ROOT) + "-conf";
+        Map<String, String> env = Map.of("ATLAS_DATA_DIR", AtlasProcess.target().resolve("stock-base/data-" + name).toString(),
+                "ATLAS_JWT_SECRET", Tokens.SECRET);
+        try (StockTomcat tomcat = LOGS.track(new StockTomcat(distribution, name, env).withAtlasConf()).start()) {
+            Refusals.assertEachIsClean(Refusals.to(tomcat.port()));
+            Refusals.assertHeadIsClean(Refusals.to(tomcat.port()));
+        }
+    }
 }

@@ -95,19 +95,21 @@ abstract class TaskEventsContract {
             assertEnvelope(assigned, "taskAssigned", id0 + 4);
             assertEquals(WALLET_B, assigned.path("agentWallet").asText());
 
-            // same wallet in another case is no change of agent
-            api.put("/api/tasks/" + task, "{\"agentWallet\":\"" + WALLET_B.toUpperCase().replace("0X", "0x") + "\"}");
-            assertEnvelope(ws.nextJson(), "taskUpdated", id0 + 5);
+            // the same wallet in another case is no change at all: no event (the next one is the start's)
+            Api.Reply sameWallet = api.put("/api/tasks/" + task,
+                    "{\"agentWallet\":\"" + WALLET_B.toUpperCase().replace("0X", "0x") + "\"}");
+            assertEquals(200, sameWallet.status(), sameWallet::body);
+            assertEquals(3, sameWallet.json().path("version").asInt(), sameWallet::body);
 
             Api.Reply started = api.post("/api/tasks/" + task + "/start", null);
             assertEquals(200, started.status());
             JsonNode startEvent = ws.nextJson();
-            assertEnvelope(startEvent, "taskUpdated", id0 + 6);
+            assertEnvelope(startEvent, "taskUpdated", id0 + 5);
             assertEquals("in_progress", startEvent.path("data").path("status").asText());
 
             assertEquals(200, api.post("/api/tasks/" + task + "/complete", null).status());
             JsonNode done = ws.nextJson();
-            assertEnvelope(done, "taskCompleted", id0 + 7);
+            assertEnvelope(done, "taskCompleted", id0 + 6);
             assertEquals("completed", done.path("data").path("status").asText());
             assertNotNull(done.path("data").path("completedAt").textValue());
 
@@ -118,9 +120,40 @@ abstract class TaskEventsContract {
 
             assertEquals(204, api.delete("/api/tasks/" + task).status());
             JsonNode deleted = ws.nextJson();
-            assertEnvelope(deleted, "taskDeleted", id0 + 8);
+            assertEnvelope(deleted, "taskDeleted", id0 + 7);
             assertEquals("{\"id\":" + task + "}", deleted.path("data").toString());
             assertEquals(404, api.get("/api/tasks/" + task).status());
+        }
+    }
+
+    /** README's event table: an edit that changes nothing answers the task as it is and is not a new version. */
+    @Test
+    void anEditThatChangesNothingKeepsTheVersionAndETagAndEmitsNothing() {
+        try (WsClient ws = client()) {
+            JsonNode task = api.create("{\"title\":\"Same\",\"description\":\"d\",\"priority\":\"high\","
+                    + "\"dueAt\":\"2027-01-02T03:04:05.000Z\",\"agentWallet\":\"" + WALLET_B + "\"}");
+            long id = task.path("id").asLong();
+            assertEquals("taskCreated", ws.nextJson().path("event").asText());
+            assertEquals("taskAssigned", ws.nextJson().path("event").asText());
+            String etag = api.get("/api/tasks/" + id).header("ETag");
+
+            for (String noChange : new String[] {"{}", "{\"title\":\"Same\"}",
+                    "{\"title\":\"Same\",\"description\":\"d\",\"priority\":\"high\",\"dueAt\":\"2027-01-02T03:04:05Z\","
+                            + "\"agentWallet\":\"" + WALLET_B + "\"}"}) {
+                Api.Reply r = api.put("/api/tasks/" + id, noChange);
+                assertEquals(200, r.status(), r::body);
+                assertEquals(task, r.json(), () -> noChange + " answers the task as it is");
+                assertEquals(etag, r.header("ETag"), noChange);
+            }
+            Api.Reply cleared = api.put("/api/tasks/" + id, "{\"description\":null}");
+            assertEquals(2, cleared.json().path("version").asInt(), cleared::body);
+            JsonNode updated = ws.nextJson();
+            assertEquals("taskUpdated", updated.path("event").asText(), "the first event after the no-ops is the change");
+            assertEquals(cleared.json(), updated.path("data"));
+            assertEquals(cleared.json(), api.put("/api/tasks/" + id, "{\"description\":null}").json(),
+                    "clearing what is clear changes nothing");
+            ws.send("{\"type\":\"ping\"}");
+            assertEquals("pong", ws.nextJson().path("event").asText(), "no event for the second clear");
         }
     }
 

@@ -287,8 +287,9 @@ class TaskServiceGroupCommitTest {
                         expectFailure(IllegalTransitionException.class, call);
                     }
                 }
-                case 3 -> { // edit at the current version
-                    Callable<TaskView> call = () -> service.update(id, new TaskChanges().description("d" + seed),
+                case 3 -> { // edit at the current version, to a value the task never had
+                    String description = "d" + seed + "-" + i;
+                    Callable<TaskView> call = () -> service.update(id, new TaskChanges().description(description),
                             Guard.NONE.withIfMatch(Set.of(gone ? 0L : current.version())));
                     if (gone) {
                         expectFailure(TaskNotFoundException.class, call);
@@ -318,7 +319,7 @@ class TaskServiceGroupCommitTest {
                     }
                 }
                 case 6 -> expectFailure(TaskNotFoundException.class, () -> service.start(-1 - seed));
-                default -> { // re-assign: taskUpdated, plus taskAssigned when the agent changes
+                default -> { // re-assign: taskUpdated and taskAssigned; to the agent it has already, nothing at all
                     String wallet = "0x" + Integer.toHexString(seed + 1).repeat(40).substring(0, 40);
                     Callable<TaskView> call = () -> service.update(id, new TaskChanges().agentWallet(wallet));
                     if (gone) {
@@ -326,8 +327,11 @@ class TaskServiceGroupCommitTest {
                     } else {
                         TaskView v = call(call);
                         state.put(id, v);
-                        expected.get(id).add(EventType.TASK_UPDATED);
-                        if (!wallet.equals(current.agentWallet())) {
+                        if (wallet.equals(current.agentWallet())) {
+                            assertEquals(current, v, "an edit that changes nothing is not a new version");
+                        } else {
+                            assertEquals(current.version() + 1, v.version());
+                            expected.get(id).add(EventType.TASK_UPDATED);
                             expected.get(id).add(EventType.TASK_ASSIGNED);
                         }
                     }
