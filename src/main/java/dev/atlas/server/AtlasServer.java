@@ -78,7 +78,6 @@ public final class AtlasServer {
     /** Starts Tomcat with the WAR deployed; throws if the port is taken or the application fails to start. */
     static Tomcat start(Path war, AtlasConfig config) throws IOException, LifecycleException {
         Path base = workDirectory(Path.of(config.get(Setting.DATA_DIR)));
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(base), "atlas-tomcat-cleanup"));
 
         Tomcat tomcat = new Tomcat();
         tomcat.setBaseDir(base.toString());
@@ -112,7 +111,11 @@ public final class AtlasServer {
         // Graceful stop on SIGTERM: the connector stops accepting, in-flight requests get up to the unload
         // delay to finish, WebSockets are closed with 1001 (going away) so that clients reconnect elsewhere.
         ((org.apache.catalina.core.StandardContext) ctx).setUnloadDelay(UNLOAD_DELAY_MS);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> stopQuietly(tomcat), "atlas-shutdown"));
+        // Tomcat's base goes once Tomcat has stopped (shutdown hooks run concurrently: one hook does both).
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stopQuietly(tomcat);
+            deleteTree(base);
+        }, "atlas-shutdown"));
 
         tomcat.start();
         if (ctx.getState() != LifecycleState.STARTED) {

@@ -142,9 +142,11 @@ public class ApiDocs {
         c.addSchemas("MintTokenRequest", new ObjectSchema().description("What to mint").addRequiredItem("role")
                 .addProperty("role", new StringSchema()._enum(List.of("admin", "agent")))
                 .addProperty("wallet", new StringSchema().description("Required for `agent`: the agent's wallet address"))
-                .addProperty("sub", new StringSchema().description("The token's subject, shown in logs"))
+                .addProperty("sub", new StringSchema().maxLength(TokenResource.SUB_MAX)
+                        .description("The token's subject, shown in logs: one line, no control characters"))
                 .addProperty("ttl", new StringSchema().description("Lifetime: `90s`, `30m`, `8h`, `7d` or ISO-8601 (`PT8H`)")
-                        ._default("1h")));
+                        ._default("1h"))
+                .additionalProperties(Boolean.FALSE));
         c.addSchemas("MintedToken", new ObjectSchema().addRequiredItem("token").addProperty("token", new StringSchema()));
         c.addSchemas("EventName", new StringSchema().description("The name of a task event (the envelope's `event`)")
                 ._enum(Arrays.stream(EventType.values()).map(EventType::wireName).toList()));

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.atlas.security.Authenticator;
 import dev.atlas.security.Principal;
 import dev.atlas.security.TokenMinter;
+import dev.atlas.task.FieldError;
+import dev.atlas.task.TaskRules;
 import dev.atlas.task.ValidationException;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -23,7 +25,10 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * {@code POST /api/tokens} (admin only): mints a token with this server's HS256 secret —
@@ -35,6 +40,13 @@ import java.util.Map;
 @Produces(MediaType.APPLICATION_JSON)
 @RequestScoped
 public class TokenResource {
+    private static final Set<String> FIELDS = Set.of("role", "wallet", "sub", "ttl");
+    /**
+     * The longest subject, in code points: a token travels in an {@code Authorization} header (Tomcat's limit for all
+     * headers is 8 KiB), and the longest subject at 4 bytes a code point keeps the token under 2 KiB.
+     */
+    static final int SUB_MAX = 200;
+
     @Inject
     Authenticator authenticator;
     @Context
@@ -46,6 +58,7 @@ public class TokenResource {
             description = "Only when tokens are HS256 with `ATLAS_JWT_SECRET`; with JWKS keys the identity provider mints them (404).")
     @RequestBody(required = true, content = @Content(schema = @Schema(ref = "MintTokenRequest")))
     @ApiResponse(responseCode = "200", description = "The token", content = @Content(schema = @Schema(ref = "MintedToken")))
+    @ApiResponse(responseCode = "400", ref = "BadRequest")
     @ApiResponse(responseCode = "403", ref = "Forbidden")
     @ApiResponse(responseCode = "404", ref = "NotFound")
     public Map<String, String> mint(JsonNode body) {
@@ -56,18 +69,61 @@ public class TokenResource {
         if (body == null || !body.isObject()) {
             throw new ValidationException("body", "a JSON object is required");
         }
-        String role = body.path("role").asText("");
-        String sub = body.path("sub").isTextual() ? body.get("sub").asText() : null;
-        Duration ttl = ttl(body.path("ttl").asText("1h"));
+        List<FieldError> errors = new ArrayList<>();
+        body.fieldNames().forEachRemaining(name -> {
+            if (!FIELDS.contains(name)) {
+                errors.add(new FieldError(name, "unknown field (allowed: role, wallet, sub, ttl)"));
+            }
+        });
+        String role = text(body, "role", errors);
+        String wallet = text(body, "wallet", errors);
+        String sub = text(body, "sub", errors);
+        String ttlText = text(body, "ttl", errors);
+        if (role == null && !body.has("role")) {
+            errors.add(new FieldError("role", "is required: admin or agent"));
+        } else if (role != null && !role.equals("admin") && !role.equals("agent")) {
+            errors.add(new FieldError("role", "must be admin or agent"));
+        }
+        if ("agent".equals(role) && wallet == null && !body.has("wallet")) {
+            errors.add(new FieldError("wallet", "is required for an agent token"));
+        } else if ("admin".equals(role) && body.has("wallet")) {
+            errors.add(new FieldError("wallet", "only an agent token carries a wallet"));
+        }
+        if (sub != null) {
+            String why = TaskRules.refusedCharacter(sub, false);
+            if (why != null) {
+                errors.add(new FieldError("sub", why));
+            } else if (sub.isBlank() || sub.codePointCount(0, sub.length()) > SUB_MAX) {
+                errors.add(new FieldError("sub", "must be 1 to " + SUB_MAX + " characters"));
+            }
+        }
+        Duration ttl = null;
         try {
-            return switch (role) {
-                case "admin" -> Map.of("token", minter.admin(sub, ttl));
-                case "agent" -> Map.of("token", minter.agent(body.path("wallet").asText(null), sub, ttl));
-                default -> throw new ValidationException("role", "must be admin or agent");
-            };
+            ttl = ttl(ttlText == null ? "1h" : ttlText);
+        } catch (ValidationException e) {
+            errors.addAll(e.errors());
+        }
+        if (!errors.isEmpty()) {
+            throw new ValidationException(errors);
+        }
+        try {
+            return Map.of("token", role.equals("admin") ? minter.admin(sub, ttl) : minter.agent(wallet, sub, ttl));
         } catch (IllegalArgumentException e) {
             throw new ValidationException(e.getMessage().startsWith("lifetime") ? "ttl" : "wallet", e.getMessage());
         }
+    }
+
+    /** The string value of {@code field}, or null when absent; any other JSON type is an error for that field. */
+    private static String text(JsonNode body, String field, List<FieldError> errors) {
+        JsonNode v = body.get(field);
+        if (v == null) {
+            return null;
+        }
+        if (!v.isTextual()) {
+            errors.add(new FieldError(field, "must be a string"));
+            return null;
+        }
+        return v.asText();
     }
 
     static Duration ttl(String s) {

@@ -163,6 +163,15 @@ public final class AtlasProcess implements AutoCloseable {
         }
     }
 
+    /** The whole log of this process (and of the processes before it under this name), as written so far. */
+    public String logText() {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public String logTail() {
         try {
             List<String> lines = Files.readAllLines(log);

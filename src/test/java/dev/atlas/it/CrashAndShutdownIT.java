@@ -4,16 +4,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
  * Restarts: {@code kill -9} while tasks are being written loses nothing that was acknowledged, and a client
  * that reconnects with its last event id ends up with every committed event exactly once, in order; a
- * graceful stop closes sockets with 1001 so clients know to reconnect.
+ * graceful stop closes sockets with 1001 so clients know to reconnect. Tomcat's base under the data directory goes
+ * with a graceful stop; one a killed process left is deleted by the next start.
  */
 class CrashAndShutdownIT {
 
@@ -25,7 +31,7 @@ class CrashAndShutdownIT {
         Set<Long> acknowledged = ConcurrentHashMap.newKeySet();
         AtomicBoolean stop = new AtomicBoolean();
         long lastSeen = 0;
-        java.util.List<Long> received = new java.util.ArrayList<>();
+        List<Long> received = new java.util.ArrayList<>();
         Thread writer = new Thread(() -> {
             for (int i = 0; i < 2000 && !stop.get(); i++) {
                 try {
@@ -47,6 +53,8 @@ class CrashAndShutdownIT {
         }
         stop.set(true);
         writer.join(20_000);
+        Path work = AtlasProcess.target().resolve("it-data/crash/work");
+        assertEquals(1, listed(work).size(), "the killed process left its Tomcat base behind: " + listed(work));
 
         try (AtlasProcess second = first.successor().start();
              WsClient back = WsClient.connectReady(second.wsUri("/ws?lastEventId=" + lastSeen))) {
@@ -64,6 +72,16 @@ class CrashAndShutdownIT {
             // one writer, sequential: event 30 was committed only after create 29 was acknowledged
             assertTrue(acknowledged.size() >= 29, "acknowledged " + acknowledged.size());
             assertTrue(committed >= acknowledged.size(), "every acknowledged create has its event");
+            List<String> bases = listed(work);
+            assertEquals(1, bases.size(), "the restart deleted the dead process's Tomcat base: " + bases);
+            assertTrue(bases.get(0).startsWith("tomcat-"), bases::toString);
+        }
+        assertEquals(List.of(), listed(work), "a graceful stop deletes its own Tomcat base");
+    }
+
+    private static List<String> listed(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(f -> f.getFileName().toString()).sorted().toList();
         }
     }
 

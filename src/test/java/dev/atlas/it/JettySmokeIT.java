@@ -56,6 +56,11 @@ class JettySmokeIT {
             assertEquals(200, api.get("/index.html").status(), "the WAR's static files through Jetty's default servlet");
             aBadTokenGetsNoSession(jetty);
             assertEquals(404, api.get("/api/tasks/424242").status());
+            Api.Reply missing = api.get("/nothing-here.html");
+            assertEquals(404, missing.status(), "the WAR's error page (web.xml) on Jetty too");
+            assertEquals("application/problem+json", missing.contentType(), missing::body);
+            assertEquals("https://atlas.dev/problems/not-found", missing.json().path("type").asText(), missing::body);
+            assertEquals("nosniff", missing.header("X-Content-Type-Options"));
         }
     }
 

@@ -16,6 +16,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * REST security against a server that checks tokens (HS256 secret, issuer, audience): every bad token is
@@ -141,6 +143,43 @@ class SecurityRestIT {
         assertEquals(200, minted.get("/api/tasks").status());
         assertEquals(403, minted.post("/api/tasks", "{\"title\":\"x\"}").status());
         assertEquals(400, admin.post("/api/tokens", "{\"role\":\"agent\",\"wallet\":\"nope\"}").status());
+    }
+
+    /** Like the task endpoints, minting refuses what it does not know, and claims a token could not carry. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "unknown field          | {\"role\":\"admin\",\"scope\":\"all\"}                     | scope",
+            "no role                | {\"sub\":\"x\"}                                                | role",
+            "role not a string      | {\"role\":1}                                                    | role",
+            "unknown role           | {\"role\":\"root\"}                                            | role",
+            "agent without wallet   | {\"role\":\"agent\"}                                           | wallet",
+            "admin with a wallet    | {\"role\":\"admin\",\"wallet\":\"WALLET\"}                 | wallet",
+            "sub not a string       | {\"role\":\"admin\",\"sub\":{}}                              | sub",
+            "sub too long           | {\"role\":\"admin\",\"sub\":\"LONGSUB\"}                    | sub",
+            "sub blank              | {\"role\":\"admin\",\"sub\":\" \"}                          | sub",
+            "sub with a line break  | {\"role\":\"admin\",\"sub\":\"a\\nb\"}                     | sub",
+            "sub with NUL           | {\"role\":\"admin\",\"sub\":\"a\\u0000b\"}                 | sub",
+            "ttl not a string       | {\"role\":\"admin\",\"ttl\":3600}                            | ttl",
+            "ttl unreadable         | {\"role\":\"admin\",\"ttl\":\"soon\"}                       | ttl",
+    })
+    void aMintRequestWithAnUnknownFieldOrAClaimItCannotCarryIs400(String name, String body, String field) {
+        Api.Reply r = admin.post("/api/tokens", body.replace("LONGSUB", "s".repeat(201)).replace("WALLET", A));
+        assertEquals(400, r.status(), r::body);
+        assertEquals("application/problem+json", r.contentType());
+        boolean named = false;
+        for (JsonNode e : r.json().path("errors")) {
+            named |= field.equals(e.path("field").asText());
+        }
+        assertTrue(named, () -> "no error for " + field + ": " + r.body());
+    }
+
+    @Test
+    void theLongestSubjectMintsATokenThatFitsTheHeaderLimit() {
+        String longest = "\uD83D\uDE80".repeat(200);
+        Api.Reply r = admin.post("/api/tokens", "{\"role\":\"agent\",\"wallet\":\"" + A + "\",\"sub\":\"" + longest + "\"}");
+        assertEquals(200, r.status(), r::body);
+        Api minted = anonymous.as(r.json().path("token").asText());
+        assertEquals(200, minted.get("/api/tasks").status(), "a token of the longest subject is accepted in its header");
     }
 
     @Test

@@ -30,6 +30,42 @@ class TaskEventsPostgresIT extends TaskEventsContract {
         }
     }
 
+    /**
+     * A failure of the database itself (here a trigger that raises) is a 500 problem with an error id, logged once:
+     * one record, Atlas's, with that id and the stack, and nothing from EclipseLink besides.
+     */
+    @Test
+    void aDatabaseFailureIsA500LoggedOnceUnderItsErrorId() throws Exception {
+        try (Connection c = pg.connect(); Statement s = c.createStatement()) {
+            s.execute("CREATE FUNCTION refuse_boom() RETURNS trigger AS $$ BEGIN IF NEW.title = 'boom' THEN "
+                    + "RAISE EXCEPTION 'refused by a trigger'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql");
+            s.execute("CREATE TRIGGER refuse_boom BEFORE INSERT ON task FOR EACH ROW EXECUTE FUNCTION refuse_boom()");
+        }
+        try {
+            int before = server.logText().length();
+            Api.Reply r = api.post("/api/tasks", "{\"title\":\"boom\"}");
+            assertEquals(500, r.status(), r::body);
+            assertEquals("application/problem+json", r.contentType());
+            String errorId = r.json().path("errorId").asText();
+            assertTrue(r.json().path("detail").asText().contains(errorId), r::body);
+            String logged = server.logText().substring(before);
+            for (int i = 0; i < 100 && !logged.contains(errorId); i++) {
+                AtlasProcess.pause(50);
+                logged = server.logText().substring(before);
+            }
+            String written = logged;
+            assertTrue(written.contains("refused by a trigger"), () -> "the cause is in the log: " + written);
+            long records = written.lines().filter(l -> l.startsWith("WARNING: ") || l.startsWith("SEVERE: ")).count();
+            assertEquals(1, records, () -> "one record for one 500: " + written);
+            assertTrue(written.contains("SEVERE: Unexpected error " + errorId), written);
+        } finally {
+            try (Connection c = pg.connect(); Statement s = c.createStatement()) {
+                s.execute("DROP TRIGGER refuse_boom ON task");
+                s.execute("DROP FUNCTION refuse_boom()");
+            }
+        }
+    }
+
     @Test
     void anIdempotencyKeyIsForgottenAfter24Hours() throws Exception {
         java.net.http.HttpRequest.Builder create = java.net.http.HttpRequest.newBuilder(server.uri("/api/tasks"))
