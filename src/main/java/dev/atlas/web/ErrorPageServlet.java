@@ -1,6 +1,5 @@
 package dev.atlas.web;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.annotation.WebServlet;
@@ -25,7 +24,6 @@ public class ErrorPageServlet extends HttpServlet {
     static final String PATH = "/error";
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = Logger.getLogger(ErrorPageServlet.class.getName());
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Every method, TRACE included: an error dispatch keeps the refused request's method. */
     @Override
@@ -45,7 +43,7 @@ public class ErrorPageServlet extends HttpServlet {
         resp.setHeader("Cache-Control", "no-store");
         resp.setStatus(status);
         resp.setContentType(Problem.MEDIA_TYPE);
-        byte[] body = JSON.writeValueAsBytes(problem);
+        byte[] body = JsonConfig.MAPPER.writeValueAsBytes(problem);
         resp.setContentLength(body.length);
         if (!"HEAD".equals(req.getMethod())) {
             resp.getOutputStream().write(body);

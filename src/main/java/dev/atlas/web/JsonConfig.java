@@ -9,13 +9,14 @@ import jakarta.ws.rs.ext.Provider;
 /** The API's JSON settings: strict on input (duplicate keys and trailing garbage are errors). */
 @Provider
 public class JsonConfig implements ContextResolver<ObjectMapper> {
-    private final ObjectMapper mapper = new ObjectMapper()
+    /** The one mapper of the API (also {@link RecordJsonWriter}'s); configured here, never changed after. */
+    static final ObjectMapper MAPPER = new ObjectMapper()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     @Override
     public ObjectMapper getContext(Class<?> type) {
-        return mapper;
+        return MAPPER;
     }
 }

@@ -32,6 +32,8 @@ class StartupKeysIT {
             assertEquals(200, new Api(first::uri, token).get("/api/tasks").status());
             assertEquals(401, new Api(first::uri).get("/api/tasks").status());
             assertTrue(Files.exists(AtlasProcess.target().resolve("it-data/startup-keys/jwt-secret")));
+            String data = AtlasProcess.target().resolve("it-data/startup-keys").toAbsolutePath().normalize().toString();
+            assertTrue(Files.readString(log).contains("  Data       " + data), "the banner names the data directory");
         } finally {
             first.stop();
         }
