@@ -13,9 +13,11 @@ import java.util.logging.Logger;
 
 /**
  * The web application's one error page ({@code WEB-INF/web.xml} sends every error here): whatever the container or a
- * library refuses with {@code sendError} or an uncaught exception — a malformed path or header, {@code TRACE}, a
- * request line or header over the limit, a missing static file, a header Jersey cannot parse — is answered as a
- * {@link Problem} with the security headers, and never with the container's HTML page naming it and its version.
+ * library refuses with {@code sendError} or an uncaught exception — {@code TRACE}, a missing static file or API path,
+ * a header Jersey cannot parse — is answered as a {@link Problem} with the security headers, and never with the
+ * container's HTML page naming it and its version. (What Tomcat refuses before choosing a web application, such as
+ * {@code %00} in the path or headers over the limit, never reaches a web application: the container's error report
+ * valve, configured by {@code AtlasServer} and {@code conf/tomcat/server.xml}, answers those.)
  * The status is the container's; the body carries no container message, class or stack trace. Requested directly,
  * the page does not exist (404). Stateless; thread-safe.
  */
