@@ -73,7 +73,10 @@ public class Database {
         hc.setUsername(config.get(Setting.DB_USER));
         hc.setPassword(config.get(Setting.DB_PASSWORD));
         hc.setMaximumPoolSize(config.getInt(Setting.DB_POOL_SIZE));
-        hc.setAutoCommit(false);
+        // Auto-commit on, as EclipseLink expects: it turns it off to begin a transaction and back on after the commit
+        // or rollback. Reads (see read) run outside a transaction, one connection per query; with auto-commit off the
+        // pool rolled each back when it came back, which on H2 stores a chunk (see read) and on PostgreSQL is a round trip.
+        hc.setAutoCommit(true);
         // Fail fast while the database is down: a request waits this long for a connection, then gets 503.
         hc.setConnectionTimeout(config.getLong(Setting.DB_CONNECT_TIMEOUT_MS));
         hc.setValidationTimeout(Math.min(1000, Math.max(250, config.getLong(Setting.DB_CONNECT_TIMEOUT_MS) / 2)));
@@ -238,20 +241,19 @@ public class Database {
         }
     }
 
-    /** Runs read-only work; the transaction is rolled back at the end. */
+    /**
+     * Runs read-only work outside a transaction: each of its queries borrows a pooled connection in auto-commit and
+     * gives it back (every read of Atlas is one query, so there is no snapshot to share between queries). Not in a
+     * transaction on purpose: EclipseLink would turn auto-commit off for it and roll it back at the end, and on H2
+     * ({@code WRITE_DELAY=0}) a rollback ends in {@code MVStore.commit}, which stores a chunk of whatever other
+     * transactions changed and did not commit yet (docs/benchmarks.md); on PostgreSQL it is a round trip more.
+     */
     public <T> T read(Function<EntityManager, T> work) {
         EntityManager em = emf.createEntityManager();
         try {
-            em.getTransaction().begin();
             return work.apply(em);
         } finally {
-            try {
-                if (em.getTransaction().isActive()) {
-                    em.getTransaction().rollback();
-                }
-            } finally {
-                em.close();
-            }
+            em.close();
         }
     }
 
