@@ -18,5 +18,8 @@ public class AtlasApplication extends ResourceConfig {
         // An error response without a body goes to sendError, so the error page (ErrorPageServlet) renders it as a problem:
         // a header Jersey cannot parse (Content-Type, Accept) would otherwise be an empty 400 without the security headers.
         property(ServerProperties.RESPONSE_SET_STATUS_OVER_SEND_ERROR, false);
+        // No 8 KiB buffer per response to learn its length: RecordJsonWriter, which writes every answer but the
+        // rare non-record ones (sent chunked now), sets Content-Length itself.
+        property(ServerProperties.OUTBOUND_CONTENT_LENGTH_BUFFER, 0);
     }
 }

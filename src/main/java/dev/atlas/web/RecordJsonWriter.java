@@ -3,6 +3,7 @@ package dev.atlas.web;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.ext.MessageBodyWriter;
@@ -19,7 +20,11 @@ import java.lang.reflect.Type;
  * nest several levels deep, and the JDK does not cache an annotation's hash) was a tenth of the server's CPU under
  * the REST benchmark (docs/benchmarks.md). The output is the same: the same mapper ({@link JsonConfig}) and the same
  * media types ({@code application/json} and {@code +json} ones such as {@code application/problem+json}).
- * Anything that is not a record (a map, a {@code JsonNode}) is still Jersey's Jackson provider's. Thread-safe.
+ * Anything that is not a record (a map, a {@code JsonNode}) is still Jersey's Jackson provider's.
+ *
+ * <p>It serializes to an array first and sets {@code Content-Length} itself: Jersey's own response buffer, an
+ * 8 KiB array per response that it keeps to count the length, is switched off ({@link AtlasApplication}); that
+ * array was the largest single allocation of a REST request. Thread-safe.
  */
 @Provider
 @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
@@ -45,6 +50,9 @@ public class RecordJsonWriter implements MessageBodyWriter<Record> {
     @Override
     public void writeTo(Record value, Class<?> type, Type genericType, Annotation[] annotations, MediaType mediaType,
                         MultivaluedMap<String, Object> headers, OutputStream out) throws IOException {
-        WRITERS.get(value.getClass()).writeValue(out, value);
+        byte[] json = WRITERS.get(value.getClass()).writeValueAsBytes(value);
+        // Jersey's response buffer is off (AtlasApplication): the length is known here, before the first byte
+        headers.putSingle(HttpHeaders.CONTENT_LENGTH, Integer.toString(json.length));
+        out.write(json);
     }
 }

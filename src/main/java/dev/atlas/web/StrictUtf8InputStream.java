@@ -28,12 +28,12 @@ final class StrictUtf8InputStream extends FilterInputStream {
     private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
     /** Decoded text is not kept, only checked: one small buffer, overwritten. */
-    private final CharBuffer sink = CharBuffer.allocate(1024);
+    private final CharBuffer sink = CharBuffer.allocate(512);
     /**
      * Bytes read ahead: [pos, checked) are checked and not yet handed out; [checked, end) begin a sequence
      * that the last read cut in two (at most 3 bytes), held back until its end has come.
      */
-    private final byte[] buf = new byte[8192];
+    private final byte[] buf = new byte[2048]; // a task's body is a few hundred bytes: one per request, kept small
     private int pos;
     private int checked;
     private int end;
