@@ -120,6 +120,39 @@ class SecurityRestIT {
         assertEquals(200, agentB.get("/api/tasks/" + theirs).status(), "wallet claims match in any case");
     }
 
+    /**
+     * Admins and agents calling at once each get the answer their own token allows: the task resource is one
+     * instance for the application, and nothing of one request's caller may reach another's.
+     */
+    @Test
+    void concurrentCallersEachGetTheAnswerOfTheirOwnToken() throws Exception {
+        long theirs = admin.create("{\"title\":\"for B\",\"agentWallet\":\"" + B + "\"}").path("id").asLong();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            java.util.List<java.util.concurrent.Future<String>> answers = new java.util.ArrayList<>();
+            for (int i = 0; i < 240; i++) {
+                int kind = i % 4;
+                answers.add(pool.submit(() -> switch (kind) {
+                    case 0 -> kind + ":" + admin.get("/api/tasks/" + theirs).status();
+                    case 1 -> kind + ":" + agentA.get("/api/tasks/" + theirs).status();
+                    case 2 -> kind + ":" + agentB.get("/api/tasks/" + theirs).status();
+                    default -> kind + ":" + agentA.put("/api/tasks/" + theirs, "{}").status();
+                }));
+            }
+            for (java.util.concurrent.Future<String> f : answers) {
+                String a = f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+                String expected = switch (a.charAt(0)) {
+                    case '0', '2' -> "200";
+                    case '1' -> "404";
+                    default -> "403";
+                };
+                assertEquals(expected, a.substring(2), "answer to request kind " + a.charAt(0));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     @Test
     void adminActionsAreForbiddenToAgents() {
         long mine = admin.create("{\"title\":\"for A\",\"agentWallet\":\"" + A + "\"}").path("id").asLong();

@@ -52,4 +52,15 @@ class RecordJsonWriterTest {
         assertFalse(closed[0], "the entity stream is Jersey's to close");
         assertTrue(once.startsWith("{\"type\":\"https://atlas.dev/problems/validation\",\"title\""), once);
     }
+
+    /** Jersey's length buffer is off: the writer states the length in bytes (UTF-8), before writing. */
+    @Test
+    void setsContentLengthToTheBytesItWrites() throws Exception {
+        Problem p = Problem.of("validation", "Bad Request", 400, "Invalid task: tïtle ✓ 😀 is required.");
+        MultivaluedHashMap<String, Object> headers = new MultivaluedHashMap<>();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        writer.writeTo(p, Problem.class, Problem.class, NONE, MediaType.valueOf(Problem.MEDIA_TYPE), headers, out);
+        assertEquals(List.of(Integer.toString(out.size())), headers.get("Content-Length"));
+        assertTrue(out.size() > out.toString(StandardCharsets.UTF_8).length(), "multi-byte characters counted as bytes");
+    }
 }
