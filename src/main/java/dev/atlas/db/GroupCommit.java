@@ -97,6 +97,8 @@ public final class GroupCommit<C> {
     private final LongAdder units = new LongAdder();
     private final LongAdder fallbacks = new LongAdder();
     private final LongAccumulator largest = new LongAccumulator(Math::max, 0);
+    /** Wall time leaders spent running batches, from taking the batch to completing its callers. */
+    private final LongAdder busyNanos = new LongAdder();
 
     /**
      * @param begin      run first in every transaction, batch or alone (takes the write lock)
@@ -190,6 +192,7 @@ public final class GroupCommit<C> {
 
     /** Runs one batch and completes each of its callers, whatever happens. */
     private void lead(List<Waiter<C, ?>> batch) {
+        long start = System.nanoTime();
         try {
             transactions.increment();
             units.add(batch.size());
@@ -205,6 +208,8 @@ public final class GroupCommit<C> {
             for (Waiter<C, ?> w : batch) {
                 complete(w, null, t);
             }
+        } finally {
+            busyNanos.add(System.nanoTime() - start);
         }
     }
 
@@ -390,6 +395,14 @@ public final class GroupCommit<C> {
     /** Batches rolled back and re-run unit by unit. */
     public long fallbacks() {
         return fallbacks.sum();
+    }
+
+    /**
+     * Nanoseconds of wall time that leaders spent running batches. Every write waits for this one section, so its
+     * share of elapsed time says how close writes are to their bound (near 1: every write queues behind it).
+     */
+    public long busyNanos() {
+        return busyNanos.sum();
     }
 
     /** The largest batch so far. */

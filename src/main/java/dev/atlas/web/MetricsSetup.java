@@ -21,7 +21,8 @@ import java.util.List;
  * Wires the meters that read other packages' state when the application starts: open sessions by transport
  * ({@code atlas_push_sessions}), Engine.IO connections ({@code atlas_engineio_sessions}), slow-consumer closes
  * ({@code atlas_push_slow_consumer_closes_total}), group commit ({@code atlas_db_write_transactions_total},
- * {@code atlas_db_write_changes_total}: their ratio is the mean batch size; {@code atlas_db_write_fallbacks_total})
+ * {@code atlas_db_write_changes_total}: their ratio is the mean batch size; {@code atlas_db_write_busy_seconds_total}:
+ * its rate is the share of time the write section is occupied; {@code atlas_db_write_fallbacks_total})
  * and the HikariCP pool ({@code hikaricp_connections…}); and
  * reads {@code ATLAS_METRICS_ACCESS}, so that a bad value fails the deployment rather than the first scrape.
  * Gauges are read at scrape time; nothing here runs per event. Immutable after start; thread-safe.
@@ -64,6 +65,9 @@ public class MetricsSetup {
                 .description("Write transactions run by group commit, one per batch of concurrent changes").register(r);
         FunctionCounter.builder("atlas.db.write.changes", writes, w -> w.units())
                 .description("Changes (create, update, start, complete, delete) taken into those transactions").register(r);
+        FunctionCounter.builder("atlas.db.write.busy", writes, w -> w.busyNanos() / 1e9).baseUnit("seconds")
+                .description("Wall time spent running write transactions, the one section every write waits for: its rate near 1 means writes queue behind it")
+                .register(r);
         FunctionCounter.builder("atlas.db.write.fallbacks", writes, w -> w.fallbacks())
                 .description("Batches rolled back by a failing change and re-run change by change").register(r);
         db.meterPool(r);
