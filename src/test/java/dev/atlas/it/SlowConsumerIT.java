@@ -3,6 +3,7 @@ package dev.atlas.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -72,7 +73,12 @@ class SlowConsumerIT {
             }
             assertEquals(1, sessions, "only the healthy session is left while the stalled client still reads nothing");
             stalled.resumeReading();
-            stalled.awaitClose(); // the connection ends: what was buffered, then no close frame or the 1013
+            // The connection ends: what was buffered, then no close frame or the 1013. How soon is Tomcat's: a close
+            // frame it could not send within 5 s (ABNORMAL_SESSION_CLOSE_SEND_TIMEOUT) cuts the socket at once, but one
+            // that went out as the client read again waits 5 s more for the client's reply (SESSION_CLOSE_TIMEOUT),
+            // checked by the container's background sweep every 10 s (org.apache.tomcat.websocket.DEFAULT_PROCESS_PERIOD):
+            // up to 20 s after the close began, whatever the client does.
+            stalled.awaitClose(Duration.ofSeconds(25));
             healthy.get(0).close();
         }
     }

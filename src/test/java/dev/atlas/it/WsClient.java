@@ -153,10 +153,15 @@ public final class WsClient implements AutoCloseable {
 
     /** Waits for the server to close the connection; returns the close code. */
     public int awaitClose() {
+        return awaitClose(WAIT);
+    }
+
+    /** {@link #awaitClose()} with a bound of the caller's, for closes whose duration the container sets. */
+    public int awaitClose(Duration bound) {
         try {
-            return closed.get(WAIT.toMillis(), TimeUnit.MILLISECONDS)[0];
+            return closed.get(bound.toMillis(), TimeUnit.MILLISECONDS)[0];
         } catch (Exception e) {
-            throw new AssertionError("connection not closed within " + WAIT, e);
+            throw new AssertionError("connection not closed within " + bound, e);
         }
     }
 
