@@ -25,7 +25,7 @@ class DatabaseReadTest {
         // the production file URL, given explicitly so that no housekeeping thread stores chunks meanwhile
         String url = Database.jdbcUrl(AtlasConfig.load(Map.of("ATLAS_DATA_DIR", dir.toString()), null));
         Database db = Database.open(AtlasConfig.load(Map.of("ATLAS_DB_URL", url), null));
-        db.read(em -> em.createNativeQuery("SELECT COUNT(*) FROM task").getSingleResult()); // the first read sets up the session
+        db.read(em -> em.createNativeQuery("SELECT COUNT(*) FROM task").getSingleResult()); // a first read outside the measured window
         try (Connection writer = db.dataSource().getConnection()) {
             assertTrue(writer.getAutoCommit(), "the pool hands out connections in auto-commit");
             writer.setAutoCommit(false);
