@@ -13,10 +13,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What the read path ({@link Database#read}) costs the embedded H2 file: nothing. A read borrows a pooled connection
- * in auto-commit, so nothing rolls back when it is returned; on H2 with {@code WRITE_DELAY=0} a rollback ends in
- * {@code MVStore.commit}, which stores a chunk of whatever other transactions changed and did not commit yet (a
- * second chunk for the same pages, and about a twentieth of a REST request's CPU, docs/benchmarks.md).
+ * What the read path ({@link Database#read}) costs the embedded H2 file: nothing. A read runs outside a transaction on
+ * a pooled connection in auto-commit, so nothing rolls back after it; on H2 with {@code WRITE_DELAY=0} a rollback ends
+ * in {@code MVStore.commit}, which stores a chunk of whatever other transactions changed and did not commit yet (a
+ * second chunk for the same pages, and about a twentieth of a REST request's CPU, docs/benchmarks.md). Fails with a
+ * read wrapped in a transaction (EclipseLink's rollback) as well as with a pool that hands out auto-commit off.
  */
 class DatabaseReadTest {
 

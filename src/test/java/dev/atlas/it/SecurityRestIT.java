@@ -11,7 +11,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -127,26 +134,21 @@ class SecurityRestIT {
     @Test
     void concurrentCallersEachGetTheAnswerOfTheirOwnToken() throws Exception {
         long theirs = admin.create("{\"title\":\"for B\",\"agentWallet\":\"" + B + "\"}").path("id").asLong();
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        String path = "/api/tasks/" + theirs;
+        List<Callable<Integer>> calls = List.of(
+                () -> admin.get(path).status(),
+                () -> agentA.get(path).status(),   // another agent's task looks absent
+                () -> agentB.get(path).status(),
+                () -> agentA.put(path, "{}").status()); // agents may not edit
+        int[] expected = {200, 404, 200, 403};
+        ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
-            java.util.List<java.util.concurrent.Future<String>> answers = new java.util.ArrayList<>();
+            List<Future<Integer>> answers = new ArrayList<>();
             for (int i = 0; i < 240; i++) {
-                int kind = i % 4;
-                answers.add(pool.submit(() -> switch (kind) {
-                    case 0 -> kind + ":" + admin.get("/api/tasks/" + theirs).status();
-                    case 1 -> kind + ":" + agentA.get("/api/tasks/" + theirs).status();
-                    case 2 -> kind + ":" + agentB.get("/api/tasks/" + theirs).status();
-                    default -> kind + ":" + agentA.put("/api/tasks/" + theirs, "{}").status();
-                }));
+                answers.add(pool.submit(calls.get(i % calls.size())));
             }
-            for (java.util.concurrent.Future<String> f : answers) {
-                String a = f.get(60, java.util.concurrent.TimeUnit.SECONDS);
-                String expected = switch (a.charAt(0)) {
-                    case '0', '2' -> "200";
-                    case '1' -> "404";
-                    default -> "403";
-                };
-                assertEquals(expected, a.substring(2), "answer to request kind " + a.charAt(0));
+            for (int i = 0; i < answers.size(); i++) {
+                assertEquals(expected[i % calls.size()], answers.get(i).get(60, TimeUnit.SECONDS), "call kind " + i % calls.size());
             }
         } finally {
             pool.shutdownNow();
