@@ -88,6 +88,8 @@ public class Database {
         Flyway.configure(Database.class.getClassLoader())
                 .dataSource(dataSource)
                 .locations("classpath:db/migration")
+                // Java migrations are listed, not found by scanning: the same on every container's class loader.
+                .javaMigrations(new dev.atlas.db.migration.V5__Task_ids_from_event_sequence())
                 .load()
                 .migrate();
 

@@ -105,6 +105,14 @@ public class EventLog {
             return timestamp;
         }
 
+        /**
+         * A new task id, above every id handed out before on any node (the sequence row is locked by this
+         * transaction); taken for good only if the transaction commits.
+         */
+        public long nextTaskId() {
+            return seq.nextTaskId();
+        }
+
         public TaskEvent append(EventType type, long taskId, String agentWallet, String previousWallet,
                                 String dataJson) {
             TaskEvent e = new TaskEvent(seq.next(), type, timestamp, taskId, agentWallet, previousWallet, dataJson);

@@ -5,7 +5,13 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
-/** The single row holding the last event id handed out; locking it serializes writers until commit. */
+/**
+ * The single row holding the last event id and the last task id handed out; locking it serializes writers until
+ * commit. Task ids come from here rather than from a database sequence (migration V5): the row is already locked and
+ * read by every writing transaction and written at its commit, so an id costs no statement (a sequence's
+ * {@code nextval} was one per creation inside the serialized write section, a round trip on PostgreSQL), and ids are
+ * handed out in commit order on every node.
+ */
 @Entity
 @Table(name = "event_sequence")
 class EventSequence {
@@ -17,10 +23,17 @@ class EventSequence {
     @Column(name = "last_id", nullable = false)
     private long lastId;
 
+    @Column(name = "last_task_id", nullable = false)
+    private long lastTaskId;
+
     protected EventSequence() {
     }
 
     long next() {
         return ++lastId;
+    }
+
+    long nextTaskId() {
+        return ++lastTaskId;
     }
 }

@@ -2,10 +2,7 @@ package dev.atlas.task;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
-import jakarta.persistence.GeneratedValue;
-import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
-import jakarta.persistence.SequenceGenerator;
 import jakarta.persistence.Table;
 import java.util.Objects;
 
@@ -19,9 +16,8 @@ import java.util.Objects;
 @Entity
 @Table(name = "task")
 class Task {
+    /** Handed out by the writing transaction's event sequence row ({@code EventLog.Appender#nextTaskId}). */
     @Id
-    @SequenceGenerator(name = "task_id", sequenceName = "task_id_seq", allocationSize = 1)
-    @GeneratedValue(strategy = GenerationType.SEQUENCE, generator = "task_id")
     private long id;
 
     // Column lengths are in UTF-16 units, twice TaskRules' limits in code points (migration V3).
@@ -67,7 +63,8 @@ class Task {
     protected Task() {
     }
 
-    Task(String title, String description, String agentWallet, Priority priority, Long dueAt, long now) {
+    Task(long id, String title, String description, String agentWallet, Priority priority, Long dueAt, long now) {
+        this.id = id;
         this.title = title;
         this.description = description;
         this.agentWallet = agentWallet;

@@ -30,7 +30,7 @@ import java.util.logging.Logger;
  * <p>Concurrent changes share one transaction ({@link GroupCommit}, at most {@code ATLAS_DB_WRITE_BATCH_MAX}):
  * the event sequence is locked once per transaction and each change runs as its own unit with its own
  * result, failure and events, as if it had run alone in arrival order. A change does not flush: its view and
- * event data need no database round trip (the id comes from the sequence at {@code persist}, the version is
+ * event data need no database round trip (a new task's id comes from the locked event sequence row, the version is
  * counted by {@link Task}), so a batch's statements go to the database together, batched, at its commit.
  *
  * <p>Thread-safe: stateless apart from its collaborators.
@@ -144,11 +144,11 @@ public class TaskService {
                     em.flush();
                 }
             }
-            Task t = new Task(title, description, wallet,
+            Task t = new Task(events.nextTaskId(), title, description, wallet,
                     input.priority() == null ? Priority.NORMAL : input.priority(),
                     input.dueAt() == null ? null : input.dueAt().toEpochMilli(),
                     events.timestamp().toEpochMilli());
-            em.persist(t); // assigns the id from the sequence; the insert waits for the batch's one flush
+            em.persist(t); // the insert waits for the batch's one flush
             TaskView view = t.view();
             String data = json(view);
             List<TaskEvent> fired = new ArrayList<>(2);
