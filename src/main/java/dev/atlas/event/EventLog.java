@@ -57,16 +57,27 @@ public class EventLog {
     }
 
     /**
-     * Deletes events older than {@code cutoff}, but never the latest {@code keepLatest}. Returns how many
-     * were deleted. Call it in a transaction.
+     * Deletes the events that come before the first one (in id order) created at or after {@code cutoff}, but
+     * never the latest {@code keepLatest}. Returns how many were deleted. Call it in a transaction.
+     *
+     * <p>By id, not by each event's time: the outbox needs no index on {@code created_at} (migration V6), and the
+     * query that finds the first event to keep walks the primary key from the oldest event kept and stops at it,
+     * reading about as many rows as it deletes. Ids follow commit order; should a clock have gone back, an older
+     * event with a higher id is kept until the ones before it go: retention keeps at least its window, never less.
      */
     public int prune(EntityManager em, Instant cutoff, long keepLatest) {
         long keepFrom = lastEventId(em) - keepLatest;
         if (keepFrom <= 0) {
             return 0;
         }
-        return em.createQuery("DELETE FROM EventRecord e WHERE e.createdAt < :cutoff AND e.id <= :keepFrom")
+        List<Long> firstKept = em.createQuery(
+                        "SELECT e.id FROM EventRecord e WHERE e.createdAt >= :cutoff ORDER BY e.id", Long.class)
                 .setParameter("cutoff", cutoff.toEpochMilli())
+                .setMaxResults(1)
+                .getResultList();
+        long below = firstKept.isEmpty() ? Long.MAX_VALUE : firstKept.get(0);
+        return em.createQuery("DELETE FROM EventRecord e WHERE e.id < :below AND e.id <= :keepFrom")
+                .setParameter("below", below)
                 .setParameter("keepFrom", keepFrom)
                 .executeUpdate();
     }
