@@ -80,6 +80,7 @@ public final class GroupCommit<C> {
     private final Function<EntityManager, C> begin;
     private final Predicate<RuntimeException> failsAlone;
     private final int maxBatch;
+    private final long gatherNanos;
     private final java.util.function.BiConsumer<EntityManager, List<Object>> prefetch;
 
     private final ReentrantLock lock = new ReentrantLock();
@@ -87,6 +88,12 @@ public final class GroupCommit<C> {
     private final ArrayDeque<Waiter<C, ?>> queue = new ArrayDeque<>();
     /** Signalled whenever a caller joins the queue (for {@link #awaitQueued}). */
     private final Condition joined = lock.newCondition();
+    /** Signalled when the queue reaches {@link #gatherUntil} (a leader gathering its batch waits on it). */
+    private final Condition gathered = lock.newCondition();
+    /** The queue length a gathering leader waits for; 0: no leader gathering. Guarded by {@link #lock}. */
+    private int gatherUntil;
+    /** Units in the last batch taken. Guarded by {@link #lock}. */
+    private int lastBatch;
     /** Whether a leader is running a batch. Guarded by {@link #lock}. */
     private boolean leading;
     private boolean closed;
@@ -107,7 +114,7 @@ public final class GroupCommit<C> {
      */
     public GroupCommit(Database db, Function<EntityManager, C> begin, Predicate<RuntimeException> failsAlone,
                        int maxBatch) {
-        this(db, begin, failsAlone, maxBatch, null);
+        this(db, begin, failsAlone, maxBatch, java.time.Duration.ZERO, null);
     }
 
     /**
@@ -116,13 +123,21 @@ public final class GroupCommit<C> {
      *                 one query instead of one per unit (for Atlas: the tasks they change, so that each unit's
      *                 {@code find} is answered from the persistence context: on PostgreSQL one round trip
      *                 instead of one per change inside the serialized write section). Null: none.
+     * @param gather   how long a leader may wait for more units before taking its batch, when the previous batch
+     *                 had more than one (writes are concurrent): fewer, larger transactions, each commit's fixed
+     *                 cost shared by more changes. Zero: never waits. A lone writer never waits.
      */
     public GroupCommit(Database db, Function<EntityManager, C> begin, Predicate<RuntimeException> failsAlone,
-                       int maxBatch, java.util.function.BiConsumer<EntityManager, List<Object>> prefetch) {
+                       int maxBatch, java.time.Duration gather,
+                       java.util.function.BiConsumer<EntityManager, List<Object>> prefetch) {
         this.prefetch = prefetch;
         if (maxBatch < 1) {
             throw new IllegalArgumentException("maxBatch must be at least 1, got " + maxBatch);
         }
+        if (gather.isNegative()) {
+            throw new IllegalArgumentException("gather must not be negative, got " + gather);
+        }
+        this.gatherNanos = gather.toNanos();
         this.db = db;
         this.begin = begin;
         this.failsAlone = failsAlone;
@@ -157,6 +172,9 @@ public final class GroupCommit<C> {
             }
             queue.addLast(me);
             joined.signalAll();
+            if (gatherUntil > 0 && queue.size() >= gatherUntil) {
+                gathered.signal();
+            }
             while (!me.done && (leading || queue.peekFirst() != me)) {
                 me.turn.awaitUninterruptibly();
             }
@@ -164,10 +182,16 @@ public final class GroupCommit<C> {
                 return me.outcome();
             }
             leading = true;
+            gather();
+            if (me.done) { // closed while gathering: close() failed every queued unit, this one included
+                leading = false;
+                return me.outcome();
+            }
             batch = new ArrayList<>(Math.min(queue.size(), maxBatch));
             while (batch.size() < maxBatch && !queue.isEmpty()) {
                 batch.add(queue.pollFirst());
             }
+            lastBatch = batch.size();
         } finally {
             lock.unlock();
         }
@@ -188,6 +212,29 @@ public final class GroupCommit<C> {
             }
         }
         return me.outcome();
+    }
+
+    /**
+     * The leader's wait for more units (with the lock held, released while waiting): only when the previous batch
+     * had more than one unit, until the queue holds {@code maxBatch} or {@code gather} has passed. Under concurrent
+     * writes the units that arrive meanwhile share this transaction instead of each paying a commit of their own
+     * (PostgreSQL's {@code commit_delay} with {@code commit_siblings}, decided here from the last batch).
+     */
+    private void gather() {
+        if (gatherNanos == 0 || lastBatch < 2 || queue.size() >= maxBatch || closed) {
+            return;
+        }
+        long left = gatherNanos;
+        gatherUntil = maxBatch;
+        try {
+            while (queue.size() < maxBatch && left > 0 && !closed) {
+                left = gathered.awaitNanos(left);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // take the batch now; the caller's thread keeps its interrupt
+        } finally {
+            gatherUntil = 0;
+        }
     }
 
     /** Runs one batch and completes each of its callers, whatever happens. */
@@ -343,6 +390,7 @@ public final class GroupCommit<C> {
         lock.lock();
         try {
             closed = true;
+            gathered.signalAll();
             IllegalStateException stopping = new IllegalStateException("Atlas is shutting down");
             for (Waiter<C, ?> w; (w = queue.pollFirst()) != null; ) {
                 completeLocked(w, null, stopping);

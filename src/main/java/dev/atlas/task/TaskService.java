@@ -53,7 +53,8 @@ public class TaskService {
 
     @Inject
     public TaskService(Database db, EventLog eventLog, AtlasConfig config, Event<TaskEvent> cdiEvents, Assignees assignees) {
-        this(db, eventLog, new TaskRules(config), cdiEvents::fire, config.getInt(Setting.DB_WRITE_BATCH_MAX));
+        this(db, eventLog, new TaskRules(config), cdiEvents::fire, config.getInt(Setting.DB_WRITE_BATCH_MAX),
+                java.time.Duration.ofNanos(config.getLong(Setting.DB_WRITE_BATCH_WAIT_MICROS) * 1000));
         this.assignees = assignees;
     }
 
@@ -62,8 +63,14 @@ public class TaskService {
         this(db, eventLog, rules, publisher, Integer.parseInt(Setting.DB_WRITE_BATCH_MAX.defaultValue()));
     }
 
-    /** Outside CDI (tests), with at most {@code maxBatch} changes per transaction. */
+    /** Outside CDI (tests), with at most {@code maxBatch} changes per transaction, combined as they come (no wait). */
     public TaskService(Database db, EventLog eventLog, TaskRules rules, Consumer<TaskEvent> publisher, int maxBatch) {
+        this(db, eventLog, rules, publisher, maxBatch, java.time.Duration.ZERO);
+    }
+
+    /** Outside CDI (tests), with at most {@code maxBatch} changes per transaction, gathered for up to {@code gather}. */
+    public TaskService(Database db, EventLog eventLog, TaskRules rules, Consumer<TaskEvent> publisher, int maxBatch,
+                       java.time.Duration gather) {
         this.db = db;
         this.eventLog = eventLog;
         this.rules = rules;
@@ -71,7 +78,11 @@ public class TaskService {
         if (maxBatch < 1) {
             throw new dev.atlas.config.ConfigException(Setting.DB_WRITE_BATCH_MAX.envName() + " must be at least 1, got " + maxBatch);
         }
-        this.writes = new GroupCommit<>(db, eventLog::begin, TaskService::failsAlone, maxBatch, TaskService::loadTasks);
+        if (gather.isNegative()) {
+            throw new dev.atlas.config.ConfigException(Setting.DB_WRITE_BATCH_WAIT_MICROS.envName() + " must not be negative, got "
+                    + gather.toNanos() / 1000);
+        }
+        this.writes = new GroupCommit<>(db, eventLog::begin, TaskService::failsAlone, maxBatch, gather, TaskService::loadTasks);
     }
 
     /**

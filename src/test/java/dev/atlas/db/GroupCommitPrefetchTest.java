@@ -32,7 +32,7 @@ class GroupCommitPrefetchTest {
     @BeforeEach
     void open() {
         db = Database.open(AtlasConfig.load(Map.of("ATLAS_DB_URL", "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1"), null));
-        writes = new GroupCommit<>(db, em -> null, e -> false, 64, (em, keys) -> {
+        writes = new GroupCommit<>(db, em -> null, e -> false, 64, java.time.Duration.ZERO, (em, keys) -> {
             prefetched.add(List.copyOf(keys));
             order.add("prefetch");
         });
