@@ -19,14 +19,18 @@ import java.util.logging.Logger;
  * commits once, instead of one transaction (and one WAL flush, one H2 chunk) each.
  *
  * <p><b>Who commits: leader/follower, not a dedicated thread.</b> A caller queues its unit. If no batch is
- * running and it is first in the queue, it becomes the leader: it takes everything pending right now (at most
- * {@code maxBatch}, itself first), runs the batch on its own thread, completes every caller of the batch, then
+ * running and it is first in the queue, it becomes the leader: it takes everything pending (at most
+ * {@code maxBatch}, itself first; see Gathering below), runs the batch on its own thread, completes every caller of the batch, then
  * wakes the next caller in the queue, who leads the next batch. The others wait. Why: a lone request runs its
  * own transaction on its own thread exactly as before (no hand-off to another thread, no waiting for a batch to
  * fill), and there is no thread to start, stop, leak from the web application or lose: every batch runs on a
  * request thread inside a {@code try}/{@code finally} that always completes its callers and passes leadership
  * on. The price is that a leader's own request also waits for the other units of its batch (at most
  * {@code maxBatch}).
+ *
+ * <p><b>Gathering.</b> When the previous batch had more than one unit, writes are concurrent: the next leader waits
+ * up to {@code gather} (or until {@code maxBatch} are queued) before taking its batch, so that the units arriving
+ * meanwhile share its commit (see {@link #gather()}). After a batch of one it takes what is there at once.
  *
  * <p><b>A batch</b> runs {@code begin} once (for Atlas: lock the {@code event_sequence} row), then each unit in
  * arrival order against the same EntityManager and context, then commits. After the commit each succeeded
