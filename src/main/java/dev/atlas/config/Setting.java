@@ -18,7 +18,7 @@ public enum Setting {
     DB_POOL_SIZE("10", "Maximum JDBC connections in the pool."),
     DB_CONNECT_TIMEOUT_MS("2000", "How long a request waits for a database connection before failing with 503 (the database is down or saturated)."),
     DB_WRITE_BATCH_MAX("64", "Most concurrent write requests (create, update, start, complete, delete) combined into one database transaction and one commit (group commit). 1: each in its own transaction."),
-    DB_WRITE_BATCH_WAIT_MICROS("500", "Under concurrent writes (the previous transaction combined more than one), how long the next may wait for more write requests to join it before it starts, in microseconds: fewer, larger transactions, each commit's cost shared. A lone write never waits. 0: never."),
+    DB_WRITE_BATCH_WAIT_MICROS("500", "Under concurrent writes (the previous transaction combined more than one), how long the next may wait for more write requests to join it before it starts, in microseconds: fewer, larger transactions, each commit's cost shared. A lone write never waits. 0: never; at most 1000000."),
     NODE_ID("", "Name of this node in logs and diagnostics. Empty: host name plus a random suffix."),
     AUTH("on", "on: every REST call and WebSocket needs a valid bearer token. off: development mode, no authentication (logged loudly)."),
     JWT_SECRET("", "Shared secret for HS256 tokens, at least 32 bytes (UTF-8). Empty and no JWKS file: the embedded run generates one under ATLAS_DATA_DIR; a WAR refuses to start."),

@@ -89,7 +89,7 @@ public class Database {
                 .dataSource(dataSource)
                 .locations("classpath:db/migration")
                 // Java migrations are listed, not found by scanning: the same on every container's class loader.
-                .javaMigrations(new dev.atlas.db.migration.V5__Task_ids_from_event_sequence())
+                .javaMigrations(new dev.atlas.db.migration.V5__Task_ids_from_event_sequence(postgres))
                 .load()
                 .migrate();
 

@@ -92,10 +92,10 @@ public final class GroupCommit<C> {
     private final ArrayDeque<Waiter<C, ?>> queue = new ArrayDeque<>();
     /** Signalled whenever a caller joins the queue (for {@link #awaitQueued}). */
     private final Condition joined = lock.newCondition();
-    /** Signalled when the queue reaches {@link #gatherUntil} (a leader gathering its batch waits on it). */
+    /** Signalled when the queue is full while a leader gathers its batch ({@link #gather}). */
     private final Condition gathered = lock.newCondition();
-    /** The queue length a gathering leader waits for; 0: no leader gathering. Guarded by {@link #lock}. */
-    private int gatherUntil;
+    /** Whether the leader is gathering. Guarded by {@link #lock}. */
+    private boolean gathering;
     /** Units in the last batch taken. Guarded by {@link #lock}. */
     private int lastBatch;
     /** Whether a leader is running a batch. Guarded by {@link #lock}. */
@@ -176,7 +176,7 @@ public final class GroupCommit<C> {
             }
             queue.addLast(me);
             joined.signalAll();
-            if (gatherUntil > 0 && queue.size() >= gatherUntil) {
+            if (gathering && queue.size() >= maxBatch) {
                 gathered.signal();
             }
             while (!me.done && (leading || queue.peekFirst() != me)) {
@@ -229,7 +229,7 @@ public final class GroupCommit<C> {
             return;
         }
         long left = gatherNanos;
-        gatherUntil = maxBatch;
+        gathering = true;
         try {
             while (queue.size() < maxBatch && left > 0 && !closed) {
                 left = gathered.awaitNanos(left);
@@ -237,7 +237,7 @@ public final class GroupCommit<C> {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // take the batch now; the caller's thread keeps its interrupt
         } finally {
-            gatherUntil = 0;
+            gathering = false;
         }
     }
 

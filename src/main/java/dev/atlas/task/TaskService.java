@@ -39,6 +39,8 @@ import java.util.logging.Logger;
 public class TaskService {
     private static final Logger LOG = Logger.getLogger(TaskService.class.getName());
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The longest gather wait allowed, one second: longer, a waiting write is slower than any commit it saves. */
+    private static final long MAX_GATHER_MICROS = 1_000_000;
 
     private Database db;
     private EventLog eventLog;
@@ -54,8 +56,18 @@ public class TaskService {
     @Inject
     public TaskService(Database db, EventLog eventLog, AtlasConfig config, Event<TaskEvent> cdiEvents, Assignees assignees) {
         this(db, eventLog, new TaskRules(config), cdiEvents::fire, config.getInt(Setting.DB_WRITE_BATCH_MAX),
-                java.time.Duration.ofNanos(config.getLong(Setting.DB_WRITE_BATCH_WAIT_MICROS) * 1000));
+                gatherWait(config));
         this.assignees = assignees;
+    }
+
+    /** The longest a write transaction waits for more changes to join it: 0 to 1 s, refused otherwise. */
+    static java.time.Duration gatherWait(AtlasConfig config) {
+        long micros = config.getLong(Setting.DB_WRITE_BATCH_WAIT_MICROS);
+        if (micros < 0 || micros > MAX_GATHER_MICROS) {
+            throw new dev.atlas.config.ConfigException(Setting.DB_WRITE_BATCH_WAIT_MICROS.envName()
+                    + " must be between 0 and " + MAX_GATHER_MICROS + " (microseconds), got " + micros);
+        }
+        return java.time.Duration.ofNanos(micros * 1000);
     }
 
     /** Outside CDI (tests): {@code publisher} receives each committed event. */
@@ -77,10 +89,6 @@ public class TaskService {
         this.publisher = publisher;
         if (maxBatch < 1) {
             throw new dev.atlas.config.ConfigException(Setting.DB_WRITE_BATCH_MAX.envName() + " must be at least 1, got " + maxBatch);
-        }
-        if (gather.isNegative()) {
-            throw new dev.atlas.config.ConfigException(Setting.DB_WRITE_BATCH_WAIT_MICROS.envName() + " must not be negative, got "
-                    + gather.toNanos() / 1000);
         }
         this.writes = new GroupCommit<>(db, eventLog::begin, TaskService::failsAlone, maxBatch, gather, TaskService::loadTasks);
     }

@@ -87,6 +87,23 @@ class TaskServiceGroupCommitTest {
     }
 
     @Test
+    void aGatherWaitOutsideZeroToOneSecondIsRefusedNamingTheSetting() {
+        for (String bad : List.of("-1", "1000001")) {
+            dev.atlas.config.ConfigException e = assertThrows(dev.atlas.config.ConfigException.class,
+                    () -> TaskService.gatherWait(AtlasConfig.load(Map.of("ATLAS_DB_WRITE_BATCH_WAIT_MICROS", bad), null)));
+            assertEquals("ATLAS_DB_WRITE_BATCH_WAIT_MICROS must be between 0 and 1000000 (microseconds), got " + bad,
+                    e.getMessage());
+        }
+        dev.atlas.config.ConfigException e = assertThrows(dev.atlas.config.ConfigException.class,
+                () -> TaskService.gatherWait(AtlasConfig.load(Map.of("ATLAS_DB_WRITE_BATCH_WAIT_MICROS", "0.5ms"), null)));
+        assertEquals("ATLAS_DB_WRITE_BATCH_WAIT_MICROS must be a whole number, got '0.5ms'", e.getMessage());
+        assertEquals(java.time.Duration.ofMillis(1), TaskService.gatherWait(
+                AtlasConfig.load(Map.of("ATLAS_DB_WRITE_BATCH_WAIT_MICROS", "1000"), null)));
+        assertEquals(java.time.Duration.ofNanos(500_000), TaskService.gatherWait(AtlasConfig.load(Map.of(), null)),
+                "the default");
+    }
+
+    @Test
     void changesThatFailBeforeChangingAnythingFailAloneInTheSharedTransaction() throws Exception {
         TaskView a = service.create(new NewTask("a", null, null, null, null));
         TaskView b = service.create(new NewTask("b", null, WALLET, null, null));

@@ -1,6 +1,5 @@
 package dev.atlas.db.migration;
 
-import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -18,12 +17,16 @@ import org.flywaydb.core.api.migration.Context;
  * previous version fails its creations loudly instead of handing out ids this one also hands out.
  */
 public class V5__Task_ids_from_event_sequence extends BaseJavaMigration {
+    private final boolean postgres;
+
+    /** @param postgres whether the database is PostgreSQL ({@code Database#isPostgres}); else H2 */
+    public V5__Task_ids_from_event_sequence(boolean postgres) {
+        this.postgres = postgres;
+    }
 
     @Override
     public void migrate(Context context) throws SQLException {
-        Connection c = context.getConnection();
-        boolean postgres = c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).contains("postgres");
-        try (Statement s = c.createStatement()) {
+        try (Statement s = context.getConnection().createStatement()) {
             s.execute("ALTER TABLE event_sequence ADD COLUMN last_task_id BIGINT DEFAULT 0 NOT NULL");
             long next = single(s, postgres ? "SELECT nextval('task_id_seq')" : "SELECT NEXT VALUE FOR task_id_seq");
             long highest = single(s, "SELECT COALESCE(MAX(id), 0) FROM task");
