@@ -125,11 +125,20 @@ class ReplayIT {
 
     // ---- a session resumes at most once, from the first position it gives ----
 
-    /** Reads a client's messages until the taskCreated of a marker task made now, which it returns last. */
+    /**
+     * Reads a client's messages until the taskCreated of a marker task, which it returns last. The marker is made
+     * only once a ping sent after the client's messages is answered: the server handles a session's messages in
+     * order, so by then it has answered every one of them, and the marker's event cannot overtake an answer.
+     */
     List<JsonNode> untilMarker(WsClient ws) {
-        String marker = api.create("{\"title\":\"marker\"}").path("id").asText();
+        ws.send("{\"type\":\"ping\"}");
         List<JsonNode> seen = new ArrayList<>();
         JsonNode m;
+        do {
+            m = ws.nextJson();
+            seen.add(m);
+        } while (!"pong".equals(m.path("event").asText()));
+        String marker = api.create("{\"title\":\"marker\"}").path("id").asText();
         do {
             m = ws.nextJson();
             seen.add(m);
@@ -219,11 +228,17 @@ class ReplayIT {
         return sio;
     }
 
-    /** Reads Socket.IO frames (pings skipped) until the marker's taskCreated: event ids and acks, in order. */
-    List<String> sioUntilMarker(WsClient sio) throws java.io.IOException {
-        String marker = api.create("{\"title\":\"marker\"}").path("id").asText();
+    /**
+     * Reads Socket.IO frames (pings skipped) until the marker's taskCreated: event ids and acks, in order. The marker
+     * is made once the client's {@code acks} acknowledgements have come, so its event cannot overtake one of them.
+     */
+    List<String> sioUntilMarker(WsClient sio, int acks) throws java.io.IOException {
+        String marker = null;
         List<String> seen = new ArrayList<>();
         while (true) {
+            if (marker == null && seen.stream().filter(f -> f.startsWith("43")).count() == acks) {
+                marker = api.create("{\"title\":\"marker\"}").path("id").asText();
+            }
             String f = sio.next();
             if (f.equals("2")) {
                 sio.send("3");
@@ -235,7 +250,7 @@ class ReplayIT {
             }
             JsonNode args = WsClient.JSON.readTree(f.substring(2));
             seen.add(args.get(1).path("id").asText());
-            if (marker.equals(args.get(1).path("data").path("id").asText())) {
+            if (marker != null && marker.equals(args.get(1).path("data").path("id").asText())) {
                 return seen;
             }
         }
@@ -246,7 +261,7 @@ class ReplayIT {
         long seen = twoMissed();
         try (WsClient sio = sioConnected("{\"lastEventId\":\"" + seen + "\"}")) {
             sio.send("421[\"resume\",{\"lastEventId\":\"" + seen + "\"}]");
-            List<String> got = sioUntilMarker(sio);
+            List<String> got = sioUntilMarker(sio, 1);
             assertEquals(4, got.size(), got::toString);
             assertEquals(List.of(Long.toString(seen + 1), Long.toString(seen + 2)), got.stream().filter(f -> !f.startsWith("43")).limit(2).toList());
             String ack = got.stream().filter(f -> f.startsWith("431")).findFirst().orElseThrow();
@@ -260,7 +275,7 @@ class ReplayIT {
         try (WsClient sio = sioConnected("")) {
             sio.send("421[\"resume\",{\"lastEventId\":\"" + seen + "\"}]");
             sio.send("422[\"resume\",{\"lastEventId\":\"" + seen + "\"}]");
-            List<String> got = sioUntilMarker(sio);
+            List<String> got = sioUntilMarker(sio, 2);
             assertEquals(5, got.size(), got::toString);
             assertEquals("431[{\"ok\":true}]", got.get(0), "the first resume is acknowledged before its replay");
             List<String> ids = got.stream().filter(f -> !f.startsWith("43")).toList();
