@@ -1,5 +1,8 @@
 package dev.atlas.web;
 
+import dev.atlas.task.TaskService;
+import dev.atlas.task.api.TaskResource;
+import jakarta.enterprise.inject.spi.CDI;
 import jakarta.ws.rs.ApplicationPath;
 import org.glassfish.jersey.jackson.JacksonFeature;
 import org.glassfish.jersey.server.ResourceConfig;
@@ -12,7 +15,10 @@ import org.glassfish.jersey.server.ServerProperties;
 @ApplicationPath("/api")
 public class AtlasApplication extends ResourceConfig {
     public AtlasApplication() {
-        packages(false, "dev.atlas.task.api", "dev.atlas.agent.api", "dev.atlas.web");
+        packages(false, "dev.atlas.agent.api", "dev.atlas.web");
+        // The hot resource as one instance: Jersey calls it without looking it up through HK2 and Weld per request.
+        // Its package is not scanned, or the class would be registered a second time beside the instance.
+        register(new TaskResource(CDI.current().select(TaskService.class).get()));
         register(JacksonFeature.withoutExceptionMappers());
         property(ServerProperties.WADL_FEATURE_DISABLE, true);
         // An error response without a body goes to sendError, so the error page (ErrorPageServlet) renders it as a problem:

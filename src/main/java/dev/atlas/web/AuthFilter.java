@@ -9,6 +9,7 @@ import dev.atlas.security.BearerToken;
 import dev.atlas.security.ClientIp;
 import dev.atlas.security.Principal;
 import dev.atlas.security.RateLimiter;
+import dev.atlas.security.RequestPrincipal;
 import jakarta.annotation.Priority;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Priorities;
@@ -24,7 +25,7 @@ import java.util.logging.Logger;
 /**
  * Every {@code /api} request: the REST rate limit (per token, or per client IP without one), then the
  * bearer token. No token or a bad one is 401 with {@code WWW-Authenticate: Bearer}; a good one becomes the
- * request's {@link Principal} (through {@link SecurityContext}). Preflight requests are answered before
+ * request's {@link Principal}: the {@link SecurityContext}'s, and this thread's {@link RequestPrincipal}. Preflight requests are answered before
  * this (see {@link CorsFilter}). Stateless apart from the shared limiter; thread-safe.
  */
 @Provider
@@ -41,6 +42,7 @@ public class AuthFilter implements ContainerRequestFilter {
 
     @Override
     public void filter(ContainerRequestContext ctx) {
+        RequestPrincipal.clear(); // whatever happens below, no earlier request's caller remains on this thread
         String header = ctx.getHeaderString(HttpHeaders.AUTHORIZATION);
         Optional<String> token = BearerToken.fromAuthorizationHeader(header);
         Object attribute = ctx.getProperty(ClientAddressFilter.ATTRIBUTE);
@@ -68,6 +70,7 @@ public class AuthFilter implements ContainerRequestFilter {
                     .header(HttpHeaders.WWW_AUTHENTICATE, BearerToken.challenge(header == null ? null : e)).build());
             return;
         }
+        RequestPrincipal.set(principal);
         boolean secure = ctx.getSecurityContext().isSecure();
         ctx.setSecurityContext(new SecurityContext() {
             @Override

@@ -48,6 +48,7 @@ class SecurityRestIT {
         AtlasProcess.wipeData("security-rest");
         Map<String, String> settings = new java.util.HashMap<>(Tokens.settings());
         settings.put("ATLAS_ALLOWED_ORIGINS", ALLOWED);
+        settings.put("ATLAS_SIWE_NONCES_PER_MINUTE", "1000"); // the concurrent callers' test asks for 40
         server = new AtlasProcess("security-rest", settings).start();
         anonymous = new Api(server::uri);
         admin = anonymous.as(Tokens.admin());
@@ -128,8 +129,10 @@ class SecurityRestIT {
     }
 
     /**
-     * Admins and agents calling at once each get the answer their own token allows: the task resource is one
-     * instance for the application, and nothing of one request's caller may reach another's.
+     * Admins, agents and callers without a token calling at once each get the answer their own token allows: the
+     * task resource is one instance for the application and learns its caller from the serving thread
+     * ({@code RequestPrincipal}); nothing of one request's caller may reach another request on the same pooled
+     * thread, neither one refused for its token nor one let through without a token (wallet sign-in's nonce).
      */
     @Test
     void concurrentCallersEachGetTheAnswerOfTheirOwnToken() throws Exception {
@@ -139,12 +142,15 @@ class SecurityRestIT {
                 () -> admin.get(path).status(),
                 () -> agentA.get(path).status(),   // another agent's task looks absent
                 () -> agentB.get(path).status(),
-                () -> agentA.put(path, "{}").status()); // agents may not edit
-        int[] expected = {200, 404, 200, 403};
+                () -> agentA.put(path, "{}").status(), // agents may not edit
+                () -> anonymous.get(path).status(),
+                () -> anonymous.as("not-a-token").post("/api/tasks/" + theirs + "/start", null).status(),
+                () -> anonymous.post("/api/auth/nonce", null).status());
+        int[] expected = {200, 404, 200, 403, 401, 401, 200};
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
             List<Future<Integer>> answers = new ArrayList<>();
-            for (int i = 0; i < 240; i++) {
+            for (int i = 0; i < 280; i++) {
                 answers.add(pool.submit(calls.get(i % calls.size())));
             }
             for (int i = 0; i < answers.size(); i++) {

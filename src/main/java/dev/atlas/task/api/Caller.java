@@ -1,9 +1,9 @@
 package dev.atlas.task.api;
 
 import dev.atlas.security.Principal;
+import dev.atlas.security.RequestPrincipal;
 import dev.atlas.task.Guard;
 import jakarta.ws.rs.ForbiddenException;
-import jakarta.ws.rs.core.SecurityContext;
 
 /**
  * Who is calling, as the authentication filter established it, and what that allows: admins do
@@ -17,11 +17,9 @@ final class Caller {
         this.principal = principal;
     }
 
-    static Caller of(SecurityContext sc) {
-        if (!(sc.getUserPrincipal() instanceof Principal p)) {
-            throw new IllegalStateException("no authenticated principal on an /api request");
-        }
-        return new Caller(p);
+    /** The caller of the request this thread is serving ({@link RequestPrincipal}). */
+    static Caller current() {
+        return new Caller(RequestPrincipal.get());
     }
 
     void requireAdmin(String action) {

@@ -1,20 +1,18 @@
 package dev.atlas.task.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
 import dev.atlas.task.TaskQuery;
 import dev.atlas.task.TaskService;
 import dev.atlas.task.TaskStatus;
 import dev.atlas.task.TaskView;
 import dev.atlas.task.ValidationException;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import dev.atlas.task.Created;
 import dev.atlas.task.IdempotencyKey;
 import dev.atlas.task.NewTask;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.core.EntityTag;
-import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -23,10 +21,8 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.UriInfo;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.enums.ParameterIn;
@@ -45,19 +41,24 @@ import io.swagger.v3.oas.annotations.tags.Tag;
  * results) and each operation's own errors; {@code web.ApiDocs} adds what every operation shares (401, 429, 503,
  * the body errors, {@code ETag} on task responses).
  *
- * <p>One instance for the application, stateless: what belongs to a request (the caller, the URI) comes in as a
- * method parameter. As a request-scoped bean it cost every request a CDI creation and Jersey's reflective
- * {@code @Context} field injection (about a tenth of a REST request's CPU in a profile).
+ * <p>One instance for the application, stateless, registered as that instance by {@code web.AtlasApplication}, so
+ * Jersey calls it directly: what belongs to a request comes as a method parameter, or, for the caller, from
+ * {@link dev.atlas.security.RequestPrincipal}. Costs measured in profiles (docs/benchmarks.md): as a request-scoped
+ * bean it cost every request a CDI creation and Jersey's reflective {@code @Context} field injection (about a tenth of
+ * a REST request's CPU); as an application-scoped CDI bean, a lookup through HK2 and Weld per request (2.8 %); a
+ * {@code @Context SecurityContext} parameter, HK2's request scope per request (3.6 %).
  */
 @Tag(name = "tasks")
 @Path("/tasks")
 @Produces(MediaType.APPLICATION_JSON)
-@ApplicationScoped
 public class TaskResource {
     private static final String ID = "{id: [0-9]{1,18}}";
 
-    @Inject
-    TaskService tasks;
+    private final TaskService tasks;
+
+    public TaskResource(TaskService tasks) {
+        this.tasks = java.util.Objects.requireNonNull(tasks, "tasks");
+    }
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
@@ -69,14 +70,14 @@ public class TaskResource {
             content = @Content(schema = @Schema(implementation = TaskView.class)))
     @ApiResponse(responseCode = "403", ref = "Forbidden")
     @ApiResponse(responseCode = "422", ref = "IdempotencyConflict")
-    public Response create(JsonNode body, @Context UriInfo uri, @HeaderParam("Idempotency-Key") String key,
-                           @Context SecurityContext security) {
-        Caller.of(security).requireAdmin("create");
+    public Response create(JsonNode body, @HeaderParam("Idempotency-Key") String key) {
+        Caller.current().requireAdmin("create");
         NewTask input = CreateTaskRequest.parse(body);
         IdempotencyKey idem = key == null ? null : new IdempotencyKey(key, Hashes.sha256(body.toString()));
         Created created = tasks.create(input, idem);
         TaskView t = created.task();
-        return Response.created(uri.getAbsolutePathBuilder().path(Long.toString(t.id())).build())
+        // relative: JAX-RS resolves it against the application's base URI (no UriInfo through HK2 per creation)
+        return Response.created(URI.create("tasks/" + t.id()))
                 .tag(etag(t)).header("Idempotent-Replayed", created.replayed() ? "true" : null).entity(t).build();
     }
 
@@ -93,9 +94,8 @@ public class TaskResource {
             content = @Content(schema = @Schema(implementation = TaskListView.class)))
     @ApiResponse(responseCode = "400", ref = "BadRequest")
     public TaskListView list(@QueryParam("status") String status, @QueryParam("agentWallet") String agentWallet,
-                             @QueryParam("limit") String limit, @QueryParam("cursor") String cursor,
-                             @Context SecurityContext security) {
-        Caller caller = Caller.of(security);
+                             @QueryParam("limit") String limit, @QueryParam("cursor") String cursor) {
+        Caller caller = Caller.current();
         TaskStatus s = null;
         if (status != null) {
             s = TaskStatus.fromWireName(status);
@@ -122,8 +122,8 @@ public class TaskResource {
     @Operation(operationId = "getTask", summary = "Read a task", description = "Another agent's task is 404.")
     @ApiResponse(responseCode = "200", description = "The task", content = @Content(schema = @Schema(implementation = TaskView.class)))
     @ApiResponse(responseCode = "404", ref = "NotFound")
-    public Response get(@PathParam("id") long id, @Context SecurityContext security) {
-        TaskView t = tasks.get(id, Caller.of(security).guard());
+    public Response get(@PathParam("id") long id) {
+        TaskView t = tasks.get(id, Caller.current().guard());
         return Response.ok(t).tag(etag(t)).build();
     }
 
@@ -137,9 +137,8 @@ public class TaskResource {
     @ApiResponse(responseCode = "403", ref = "Forbidden")
     @ApiResponse(responseCode = "404", ref = "NotFound")
     @ApiResponse(responseCode = "412", ref = "PreconditionFailed")
-    public Response update(@PathParam("id") long id, JsonNode body, @HeaderParam("If-Match") String ifMatch,
-                           @Context SecurityContext security) {
-        Caller caller = Caller.of(security);
+    public Response update(@PathParam("id") long id, JsonNode body, @HeaderParam("If-Match") String ifMatch) {
+        Caller caller = Caller.current();
         caller.requireAdmin("edit or assign");
         TaskView t = tasks.update(id, UpdateTaskRequest.parse(body), caller.guard().withIfMatch(IfMatch.parse(ifMatch)));
         return Response.ok(t).tag(etag(t)).build();
@@ -152,9 +151,8 @@ public class TaskResource {
     @ApiResponse(responseCode = "404", ref = "NotFound")
     @ApiResponse(responseCode = "409", ref = "Conflict")
     @ApiResponse(responseCode = "412", ref = "PreconditionFailed")
-    public Response start(@PathParam("id") long id, @HeaderParam("If-Match") String ifMatch,
-                           @Context SecurityContext security) {
-        TaskView t = tasks.start(id, Caller.of(security).guard().withIfMatch(IfMatch.parse(ifMatch)));
+    public Response start(@PathParam("id") long id, @HeaderParam("If-Match") String ifMatch) {
+        TaskView t = tasks.start(id, Caller.current().guard().withIfMatch(IfMatch.parse(ifMatch)));
         return Response.ok(t).tag(etag(t)).build();
     }
 
@@ -165,9 +163,8 @@ public class TaskResource {
     @ApiResponse(responseCode = "404", ref = "NotFound")
     @ApiResponse(responseCode = "409", ref = "Conflict")
     @ApiResponse(responseCode = "412", ref = "PreconditionFailed")
-    public Response complete(@PathParam("id") long id, @HeaderParam("If-Match") String ifMatch,
-                           @Context SecurityContext security) {
-        TaskView t = tasks.complete(id, Caller.of(security).guard().withIfMatch(IfMatch.parse(ifMatch)));
+    public Response complete(@PathParam("id") long id, @HeaderParam("If-Match") String ifMatch) {
+        TaskView t = tasks.complete(id, Caller.current().guard().withIfMatch(IfMatch.parse(ifMatch)));
         return Response.ok(t).tag(etag(t)).build();
     }
 
@@ -178,9 +175,8 @@ public class TaskResource {
     @ApiResponse(responseCode = "403", ref = "Forbidden")
     @ApiResponse(responseCode = "404", ref = "NotFound")
     @ApiResponse(responseCode = "412", ref = "PreconditionFailed")
-    public Response delete(@PathParam("id") long id, @HeaderParam("If-Match") String ifMatch,
-                           @Context SecurityContext security) {
-        Caller caller = Caller.of(security);
+    public Response delete(@PathParam("id") long id, @HeaderParam("If-Match") String ifMatch) {
+        Caller caller = Caller.current();
         caller.requireAdmin("delete");
         tasks.delete(id, caller.guard().withIfMatch(IfMatch.parse(ifMatch)));
         return Response.noContent().build();
