@@ -94,19 +94,34 @@ public class EventLog {
     }
 
     /**
-     * Writes the events of one transaction. Not thread-safe: it belongs to the transaction's thread.
+     * Writes the events of one transaction. Not thread-safe: it belongs to the transaction's thread. Call
+     * {@link #beforeCommit()} last in the transaction (group commit does): it records the ids handed out.
+     *
+     * <p>Ids are counted here from the locked {@code event_sequence} row's values, and the row is written once, just
+     * before the commit, by one statement that on PostgreSQL also sends the NOTIFY: one round trip for both where an
+     * entity update and a {@code SELECT pg_notify} were two, inside the serialized write section.
      */
     public static final class Appender implements GroupCommit.BeforeCommit {
+        /** PostgreSQL: the row written and the notification sent in one statement; answers the rows written. */
+        private static final String WRITE_AND_NOTIFY = "WITH s AS (UPDATE event_sequence SET last_id = ?1, last_task_id = ?2"
+                + " WHERE id = ?3 RETURNING id) SELECT count(*) FROM s, pg_notify(?4, ?5)";
+        private static final String WRITE = "UPDATE event_sequence SET last_id = ?1, last_task_id = ?2 WHERE id = ?3";
+
         private final EntityManager em;
-        private final EventSequence seq;
         private final Instant timestamp;
         private final String notifyChannel;
-        private long lastAppended;
+        private final long lockedLastId;
+        private final long lockedLastTaskId;
+        private long lastId;
+        private long lastTaskId;
 
         private Appender(EntityManager em, EventSequence seq, String notifyChannel) {
             this.em = em;
-            this.seq = seq;
             this.notifyChannel = notifyChannel;
+            this.lockedLastId = seq.lastId();
+            this.lockedLastTaskId = seq.lastTaskId();
+            this.lastId = lockedLastId;
+            this.lastTaskId = lockedLastTaskId;
             // One timestamp for every event of the transaction, at millisecond precision as on the wire.
             this.timestamp = Instant.ofEpochMilli(System.currentTimeMillis());
         }
@@ -121,25 +136,38 @@ public class EventLog {
          * transaction); taken for good only if the transaction commits.
          */
         public long nextTaskId() {
-            return seq.nextTaskId();
+            return ++lastTaskId;
         }
 
         public TaskEvent append(EventType type, long taskId, String agentWallet, String previousWallet,
                                 String dataJson) {
-            TaskEvent e = new TaskEvent(seq.next(), type, timestamp, taskId, agentWallet, previousWallet, dataJson);
+            TaskEvent e = new TaskEvent(++lastId, type, timestamp, taskId, agentWallet, previousWallet, dataJson);
             em.persist(new EventRecord(e));
-            lastAppended = e.id();
             return e;
         }
 
-        /** One NOTIFY for the whole transaction, when it appended events and notifying is on. */
+        /**
+         * Writes the ids handed out to the sequence row, when there are any, and (PostgreSQL, notifying on) sends one
+         * NOTIFY for the whole transaction, in the same statement, when it appended events.
+         */
         @Override
         public void beforeCommit() {
-            if (notifyChannel != null && lastAppended != 0) {
-                em.createNativeQuery("SELECT pg_notify(?1, ?2)")
-                        .setParameter(1, notifyChannel)
-                        .setParameter(2, Long.toString(lastAppended))
-                        .getSingleResult();
+            if (lastId == lockedLastId && lastTaskId == lockedLastTaskId) {
+                return;
+            }
+            long written;
+            if (notifyChannel != null && lastId != lockedLastId) {
+                written = ((Number) em.createNativeQuery(WRITE_AND_NOTIFY)
+                        .setParameter(1, lastId).setParameter(2, lastTaskId).setParameter(3, EventSequence.ROW)
+                        .setParameter(4, notifyChannel).setParameter(5, Long.toString(lastId))
+                        .getSingleResult()).longValue();
+            } else {
+                written = em.createNativeQuery(WRITE)
+                        .setParameter(1, lastId).setParameter(2, lastTaskId).setParameter(3, EventSequence.ROW)
+                        .executeUpdate();
+            }
+            if (written != 1) {
+                throw new IllegalStateException("event_sequence row not written (" + written + " rows)");
             }
         }
     }

@@ -11,6 +11,10 @@ import jakarta.persistence.Table;
  * read by every writing transaction and written at its commit, so an id costs no statement (a sequence's
  * {@code nextval} was one per creation inside the serialized write section, a round trip on PostgreSQL), and ids are
  * handed out in commit order on every node.
+ *
+ * <p>Read through this entity (locked), written by {@link EventLog.Appender#beforeCommit} in one native statement that
+ * on PostgreSQL also sends the transaction's NOTIFY: never changed through the entity, so EclipseLink's flush has
+ * no statement of its own for it.
  */
 @Entity
 @Table(name = "event_sequence")
@@ -29,11 +33,11 @@ class EventSequence {
     protected EventSequence() {
     }
 
-    long next() {
-        return ++lastId;
+    long lastId() {
+        return lastId;
     }
 
-    long nextTaskId() {
-        return ++lastTaskId;
+    long lastTaskId() {
+        return lastTaskId;
     }
 }

@@ -45,6 +45,7 @@ class EventLogPruneTest {
             for (int i = 0; i < createdAt.length; i++) {
                 a.append(EventType.TASK_CREATED, i + 1, null, null, "{}");
             }
+            a.beforeCommit();
             return null;
         });
         try (Connection c = db.dataSource().getConnection();

@@ -115,6 +115,7 @@ final class PushRig implements AutoCloseable {
                 int task = tasks.incrementAndGet();
                 out.add(a.append(EventType.TASK_CREATED, task, null, null, data(task)));
             }
+            a.beforeCommit();
             return out;
         });
     }
@@ -127,7 +128,12 @@ final class PushRig implements AutoCloseable {
     /** Appends one event in its own committed transaction. */
     TaskEvent append(EventType type, String agentWallet, String previousWallet) {
         int task = tasks.incrementAndGet();
-        return db.inTransaction(em -> eventLog.begin(em).append(type, task, agentWallet, previousWallet, data(task)));
+        return db.inTransaction(em -> {
+            EventLog.Appender a = eventLog.begin(em);
+            TaskEvent e = a.append(type, task, agentWallet, previousWallet, data(task));
+            a.beforeCommit();
+            return e;
+        });
     }
 
     /** An event that only exists as a firing: it is not in the outbox, so no catch-up read can deliver it. */
