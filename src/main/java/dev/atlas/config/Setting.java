@@ -13,6 +13,7 @@ public enum Setting {
     MAX_CONNECTIONS("20000", "Embedded run: connections Tomcat keeps open at once (every WebSocket and held long-poll is one for its whole life; Tomcat's own default is 8192). In a stock Tomcat, maxConnections in server.xml."),
     DATA_DIR("./data", "Directory of the embedded H2 database files."),
     DB_URL("", "JDBC URL. Empty: H2 file database under ATLAS_DATA_DIR. A jdbc:postgresql: URL switches to PostgreSQL."),
+    DB_H2_CACHE_KB("4096", "Page cache of the embedded H2 database (empty ATLAS_DB_URL), in KiB, from 256 to 4194304 (H2's CACHE_SIZE; its own default is 16384). Every page a commit writes stays in it until evicted, so a smaller cache leaves less for each young GC to copy: shorter pauses under writes; raise it when reads of a large task set miss it."),
     DB_USER("", "Database user (PostgreSQL)."),
     DB_PASSWORD("", "Database password (PostgreSQL)."),
     DB_POOL_SIZE("10", "Maximum JDBC connections in the pool."),

@@ -131,8 +131,23 @@ public class Database {
         // QUERY_CACHE_SIZE=64: H2 keeps 8 parsed statements per connection by default, fewer than the
         // statements one write batch uses (sequence lock, finds, inserts, updates, idempotency), so every
         // statement was parsed again (H2's parser was ~4 % of a REST request's CPU in a profile).
+        // CACHE_SIZE (ATLAS_DB_H2_CACHE_KB, 4 MiB): every page a commit writes enters H2's page cache and stays there
+        // until evicted, so with H2's 16 MiB the pages written since the last young GC (most of them outbox events,
+        // never read again) were most of what each young GC had to copy: 8-16 MB of survivors, pauses of ~12 ms
+        // once a second, the REST p99's excess. With 4 MiB: 4-8 MB, ~8 ms, and more requests per second, not fewer
+        // (docs/benchmarks.md, ninth session).
         return "jdbc:h2:file:" + dir.resolve("atlas")
-                + ";WRITE_DELAY=0;RETENTION_TIME=1000;QUERY_CACHE_SIZE=64;DB_CLOSE_ON_EXIT=FALSE";
+                + ";WRITE_DELAY=0;RETENTION_TIME=1000;QUERY_CACHE_SIZE=64;DB_CLOSE_ON_EXIT=FALSE"
+                + ";CACHE_SIZE=" + h2CacheKb(config);
+    }
+
+    /** The H2 page cache in KiB, refused outside 256 KiB .. 4 GiB with the setting named. */
+    static long h2CacheKb(AtlasConfig config) {
+        long kb = config.getLong(Setting.DB_H2_CACHE_KB);
+        if (kb < 256 || kb > 4L * 1024 * 1024) {
+            throw new ConfigException(Setting.DB_H2_CACHE_KB.envName() + " must be between 256 and 4194304 (KiB), got " + kb);
+        }
+        return kb;
     }
 
     private static String redact(String url) {
