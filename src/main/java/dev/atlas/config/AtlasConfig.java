@@ -95,6 +95,15 @@ public final class AtlasConfig {
         }
     }
 
+    /** A whole number from {@code min} to {@code max}; anything else is refused naming the setting, range and unit. */
+    public long getLong(Setting s, long min, long max, String unit) {
+        long v = getLong(s);
+        if (v < min || v > max) {
+            throw new ConfigException(s.envName() + " must be between " + min + " and " + max + " (" + unit + "), got " + v);
+        }
+        return v;
+    }
+
     /** The properties file that was read, or null when none was found. */
     public Path source() {
         return source;

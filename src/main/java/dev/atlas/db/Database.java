@@ -143,11 +143,7 @@ public class Database {
 
     /** The H2 page cache in KiB, refused outside 256 KiB .. 4 GiB with the setting named. */
     static long h2CacheKb(AtlasConfig config) {
-        long kb = config.getLong(Setting.DB_H2_CACHE_KB);
-        if (kb < 256 || kb > 4L * 1024 * 1024) {
-            throw new ConfigException(Setting.DB_H2_CACHE_KB.envName() + " must be between 256 and 4194304 (KiB), got " + kb);
-        }
-        return kb;
+        return config.getLong(Setting.DB_H2_CACHE_KB, 256, 4L * 1024 * 1024, "KiB");
     }
 
     private static String redact(String url) {

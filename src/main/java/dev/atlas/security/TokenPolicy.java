@@ -44,11 +44,7 @@ public record TokenPolicy(String issuer, String audience, Duration clockSkew, Pa
      * @throws ConfigException naming the setting that is malformed or out of range
      */
     public static TokenPolicy from(AtlasConfig config) {
-        int skew = config.getInt(Setting.JWT_CLOCK_SKEW_SECONDS);
-        if (skew < 0 || skew > MAX_CLOCK_SKEW.toSeconds()) {
-            throw new ConfigException(Setting.JWT_CLOCK_SKEW_SECONDS.envName() + " must be between 0 and "
-                    + MAX_CLOCK_SKEW.toSeconds() + ", got " + skew);
-        }
+        long skew = config.getLong(Setting.JWT_CLOCK_SKEW_SECONDS, 0, MAX_CLOCK_SKEW.toSeconds(), "seconds");
         return new TokenPolicy(config.get(Setting.JWT_ISSUER), config.get(Setting.JWT_AUDIENCE),
                 Duration.ofSeconds(skew), walletPattern(config.get(Setting.WALLET_PATTERN)));
     }

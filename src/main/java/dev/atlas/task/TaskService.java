@@ -62,11 +62,7 @@ public class TaskService {
 
     /** The longest a write transaction waits for more changes to join it: 0 to 1 s, refused otherwise. */
     static java.time.Duration gatherWait(AtlasConfig config) {
-        long micros = config.getLong(Setting.DB_WRITE_BATCH_WAIT_MICROS);
-        if (micros < 0 || micros > MAX_GATHER_MICROS) {
-            throw new dev.atlas.config.ConfigException(Setting.DB_WRITE_BATCH_WAIT_MICROS.envName()
-                    + " must be between 0 and " + MAX_GATHER_MICROS + " (microseconds), got " + micros);
-        }
+        long micros = config.getLong(Setting.DB_WRITE_BATCH_WAIT_MICROS, 0, MAX_GATHER_MICROS, "microseconds");
         return java.time.Duration.ofNanos(micros * 1000);
     }
 

@@ -128,4 +128,20 @@ class AtlasConfigTest {
         Path file = dir.resolve("elsewhere.properties");
         assertEquals(file, AtlasConfig.defaultFile(Map.of("ATLAS_CONFIG_FILE", file.toString())));
     }
+
+    @Test
+    void aBoundedNumberIsTakenWithinItsRangeAndRefusedOutsideNamingSettingRangeAndUnit() {
+        assertEquals(0, AtlasConfig.load(Map.of("ATLAS_JWT_CLOCK_SKEW_SECONDS", "0"), null)
+                .getLong(Setting.JWT_CLOCK_SKEW_SECONDS, 0, 60, "seconds"));
+        assertEquals(60, AtlasConfig.load(Map.of("ATLAS_JWT_CLOCK_SKEW_SECONDS", "60"), null)
+                .getLong(Setting.JWT_CLOCK_SKEW_SECONDS, 0, 60, "seconds"));
+        for (String bad : new String[] {"-1", "61"}) {
+            ConfigException e = assertThrows(ConfigException.class, () -> AtlasConfig.load(
+                    Map.of("ATLAS_JWT_CLOCK_SKEW_SECONDS", bad), null).getLong(Setting.JWT_CLOCK_SKEW_SECONDS, 0, 60, "seconds"));
+            assertEquals("ATLAS_JWT_CLOCK_SKEW_SECONDS must be between 0 and 60 (seconds), got " + bad, e.getMessage());
+        }
+        ConfigException e = assertThrows(ConfigException.class, () -> AtlasConfig.load(
+                Map.of("ATLAS_JWT_CLOCK_SKEW_SECONDS", "1m"), null).getLong(Setting.JWT_CLOCK_SKEW_SECONDS, 0, 60, "seconds"));
+        assertEquals("ATLAS_JWT_CLOCK_SKEW_SECONDS must be a whole number, got '1m'", e.getMessage());
+    }
 }

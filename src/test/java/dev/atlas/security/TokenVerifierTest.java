@@ -405,4 +405,13 @@ class TokenVerifierTest {
         Arrays.fill(secret, (byte) 0);
         assertEquals(Role.ADMIN, v.verify(hs256(admin().build())).role());
     }
+
+    @Test
+    void aClockSkewSettingOutsideZeroToSixtySecondsStopsTheStartNamingIt() {
+        dev.atlas.config.ConfigException e = assertThrows(dev.atlas.config.ConfigException.class, () -> TokenPolicy.from(
+                dev.atlas.config.AtlasConfig.load(java.util.Map.of("ATLAS_JWT_CLOCK_SKEW_SECONDS", "61"), null)));
+        assertEquals("ATLAS_JWT_CLOCK_SKEW_SECONDS must be between 0 and 60 (seconds), got 61", e.getMessage());
+        assertEquals(Duration.ofSeconds(60), TokenPolicy.from(dev.atlas.config.AtlasConfig.load(
+                java.util.Map.of("ATLAS_JWT_CLOCK_SKEW_SECONDS", "60"), null)).clockSkew());
+    }
 }

@@ -1,7 +1,6 @@
 package dev.atlas.task.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.net.URI;
 import dev.atlas.task.TaskQuery;
 import dev.atlas.task.TaskService;
 import dev.atlas.task.TaskStatus;
@@ -31,6 +30,7 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import java.net.URI;
 
 /**
  * {@code /api/tasks}: create, list, read, edit, start, complete and delete tasks. Admins may do everything;
