@@ -15,6 +15,7 @@ import java.util.Objects;
  */
 @Entity
 @Table(name = "task")
+@org.eclipse.persistence.annotations.Customizer(TaskRowUpdate.class) // one update statement for every change
 class Task {
     /** Handed out by the writing transaction's event sequence row ({@code EventLog.Appender#nextTaskId}). */
     @Id
