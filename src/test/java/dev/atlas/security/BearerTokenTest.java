@@ -29,6 +29,31 @@ class BearerTokenTest {
         assertEquals(Optional.empty(), BearerToken.fromAuthorizationHeader(header));
     }
 
+    /**
+     * The rule as a regular expression (what the parser was before it was written out by hand for speed), against the
+     * parser, over headers built from the characters that matter: the scheme in every case and with look-alikes
+     * (non-ASCII letters that fold to ASCII ones), spaces, tabs, padding, token characters and others.
+     */
+    @Test
+    void agreesWithTheRuleAsARegularExpressionOnGeneratedHeaders() {
+        java.util.regex.Pattern rule = java.util.regex.Pattern.compile("(?i)bearer +([A-Za-z0-9\\-._~+/]+=*) *");
+        String[] schemes = {"Bearer", "bearer", "BEARER", "bEaReR", "Beare", "Bearerr", "Bearer\t", "Be\u0430rer",
+                "\u212Aearer", "Bearer\u00a0", " Bearer", "Basic", ""};
+        String pieces = "aZ09-._~+/=  \t\"\\,;:\u00e9\u212A\u017f\r\n";
+        java.util.Random random = new java.util.Random(6750);
+        for (int i = 0; i < 20_000; i++) {
+            StringBuilder h = new StringBuilder(schemes[random.nextInt(schemes.length)]);
+            int len = random.nextInt(12);
+            for (int k = 0; k < len; k++) {
+                h.append(random.nextInt(3) == 0 ? ' ' : pieces.charAt(random.nextInt(pieces.length())));
+            }
+            String header = h.toString();
+            java.util.regex.Matcher m = rule.matcher(header);
+            Optional<String> expected = m.matches() ? Optional.of(m.group(1)) : Optional.empty();
+            assertEquals(expected, BearerToken.fromAuthorizationHeader(header), "header [" + header + "]");
+        }
+    }
+
     @Test
     void noHeader() {
         assertEquals(Optional.empty(), BearerToken.fromAuthorizationHeader(null));
