@@ -56,6 +56,30 @@ class WireTimeTest {
         assertEquals(expected, WireTime.format(Instant.ofEpochMilli(millis)));
     }
 
+    /** What it prints by hand (years 0000–9999) is what the ISO instant formatter prints, and so is the rest. */
+    @Test
+    void agreesWithTheIsoInstantFormatterEverywhere() {
+        java.time.format.DateTimeFormatter iso = new java.time.format.DateTimeFormatterBuilder().appendInstant(3).toFormatter();
+        java.util.Random random = new java.util.Random(8601);
+        long min = Instant.parse("-1000-01-01T00:00:00Z").toEpochMilli();
+        long max = Instant.parse("+12000-01-01T00:00:00Z").toEpochMilli();
+        java.util.List<Instant> cases = new java.util.ArrayList<>(java.util.List.of(Instant.MIN, Instant.MAX, Instant.EPOCH,
+                Instant.parse("0000-01-01T00:00:00Z"), Instant.parse("0000-01-01T00:00:00Z").minusNanos(1),
+                Instant.parse("9999-12-31T23:59:59.999999999Z"), Instant.parse("9999-12-31T23:59:59.999999999Z").plusNanos(1),
+                Instant.ofEpochMilli(Long.MIN_VALUE), Instant.ofEpochMilli(Long.MAX_VALUE), Instant.ofEpochSecond(-1, 999_999_999)));
+        for (int i = 0; i < 100_000; i++) {
+            cases.add(Instant.ofEpochMilli(min + (long) (random.nextDouble() * (max - min))));
+            cases.add(Instant.ofEpochSecond(random.nextInt(), random.nextInt(1_000_000_000)));
+        }
+        for (Instant t : cases) {
+            assertEquals(iso.format(t), WireTime.format(t), t::toString);
+            if (t.getEpochSecond() > Long.MIN_VALUE / 1000 + 1 && t.getEpochSecond() < Long.MAX_VALUE / 1000 - 1) {
+                long ms = t.toEpochMilli();
+                assertEquals(iso.format(Instant.ofEpochMilli(ms)), WireTime.formatMillis(ms), t::toString);
+            }
+        }
+    }
+
     @Test
     void roundTripsThroughInstantParse() {
         Instant t = Instant.parse("2026-11-25T18:00:00.042Z");
