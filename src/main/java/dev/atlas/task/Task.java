@@ -40,7 +40,7 @@ class Task {
     @Column(name = "due_at")
     private Long dueAt;
 
-    @Column(name = "created_at", nullable = false)
+    @Column(name = "created_at", nullable = false, updatable = false)
     private long createdAt;
 
     @Column(name = "updated_at", nullable = false)

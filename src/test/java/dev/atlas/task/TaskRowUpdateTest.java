@@ -45,6 +45,14 @@ class TaskRowUpdateTest extends TaskRowUpdateContract {
         }
         assertEquals(1, updates.size(), "one statement for six changes of four kinds: " + updates);
         assertEquals(true, updates.get(0).endsWith(" x6"), updates.get(0));
+        String sql = updates.get(0).toLowerCase(java.util.Locale.ROOT);
+        for (String column : List.of("title", "status", "agent_wallet", "priority", "due_at", "updated_at", "started_at",
+                "completed_at", "version")) {
+            assertEquals(true, sql.contains(" " + column + " = ?"), column + " is written: " + sql);
+        }
+        assertEquals(true, sql.contains("description = case when description is not distinct from ?"), sql);
+        assertEquals(false, sql.contains("created_at"), "created_at is never written: " + sql);
+        assertEquals(true, sql.contains(" where id = ?"), sql);
     }
 
     private void execute(String sql) throws Exception {
