@@ -3,6 +3,7 @@
 // their ratios), then the median ratio of each figure with its range.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { sorted } from './stats.mjs';
 
 const [scenario, dir] = process.argv.slice(2);
 
@@ -23,7 +24,7 @@ if (complete.length === 0) {
 }
 
 const median = xs => {
-  const s = [...xs].sort((a, b) => a - b);
+  const s = sorted(xs);
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
