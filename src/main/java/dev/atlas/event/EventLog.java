@@ -4,8 +4,15 @@ import dev.atlas.db.GroupCommit;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
+import jakarta.persistence.PersistenceException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import org.postgresql.PGConnection;
 
 /**
  * The outbox: appends events inside the writer's transaction, and reads them back (gap filling, replay).
@@ -95,32 +102,55 @@ public class EventLog {
 
     /**
      * Writes the events of one transaction. Not thread-safe: it belongs to the transaction's thread. Call
-     * {@link #beforeCommit()} last in the transaction (group commit does): it records the ids handed out.
+     * {@link #beforeCommit()} last in the transaction (group commit does): it writes the events appended and the ids
+     * handed out.
      *
-     * <p>Ids are counted here from the locked {@code event_sequence} row's values, and the row is written once, just
-     * before the commit, by one statement that on PostgreSQL also sends the NOTIFY: one round trip for both where an
-     * entity update and a {@code SELECT pg_notify} were two, inside the serialized write section.
+     * <p>Ids are counted here from the locked {@code event_sequence} row's values; the events are kept until
+     * {@link #beforeCommit()} and written then, with the row, over the transaction's own JDBC connection rather than
+     * through the persistence context (outbox rows are never read back in the transaction that writes them). On
+     * PostgreSQL one statement inserts every event (from arrays, {@code unnest}), writes the row and sends the NOTIFY:
+     * one round trip inside the serialized write section where the events' batch insert, the row's update and the
+     * notification were two (and before that three). On H2, in the same process, a batch insert and an update.
      */
     public static final class Appender implements GroupCommit.BeforeCommit {
-        /** PostgreSQL: the row written and the notification sent in one statement; answers the rows written. */
-        private static final String WRITE_AND_NOTIFY = "WITH s AS (UPDATE event_sequence SET last_id = ?1, last_task_id = ?2"
-                + " WHERE id = ?3 RETURNING id) SELECT count(*) FROM s, pg_notify(?4, ?5)";
-        private static final String WRITE = "UPDATE event_sequence SET last_id = ?1, last_task_id = ?2 WHERE id = ?3";
+        /** PostgreSQL: the events inserted and the row written; answers the rows written. */
+        private static final String WRITE_POSTGRES = "WITH e AS (INSERT INTO task_event"
+                + " (id, type, task_id, agent_wallet, previous_wallet, created_at, data)"
+                + " SELECT u.id, u.type, u.task_id, u.agent_wallet, u.previous_wallet, ?, u.data"
+                + " FROM unnest(?::bigint[], ?::varchar[], ?::bigint[], ?::varchar[], ?::varchar[], ?::varchar[])"
+                + " AS u(id, type, task_id, agent_wallet, previous_wallet, data)),"
+                + " s AS (UPDATE event_sequence SET last_id = ?, last_task_id = ? WHERE id = ? RETURNING id)"
+                + " SELECT count(*) FROM s";
+        /** PostgreSQL, notifying on: the same, and the notification sent. */
+        private static final String WRITE_POSTGRES_AND_NOTIFY = WRITE_POSTGRES + ", pg_notify(?, ?)";
+        private static final String INSERT = "INSERT INTO task_event"
+                + " (id, type, task_id, agent_wallet, previous_wallet, created_at, data) VALUES (?, ?, ?, ?, ?, ?, ?)";
+        private static final String WRITE = "UPDATE event_sequence SET last_id = ?, last_task_id = ? WHERE id = ?";
 
         private final EntityManager em;
+        private final Connection connection;
+        private final boolean postgres;
         private final Instant timestamp;
         private final String notifyChannel;
-        private final long lockedLastId;
         private final long lockedLastTaskId;
+        private final List<TaskEvent> events = new ArrayList<>();
         private long lastId;
         private long lastTaskId;
 
         private Appender(EntityManager em, EventSequence seq, String notifyChannel) {
             this.em = em;
+            this.connection = em.unwrap(Connection.class); // the transaction's, held since the lock was taken
+            if (connection == null) {
+                throw new IllegalStateException("EventLog.begin must be called inside a transaction");
+            }
+            try {
+                this.postgres = connection.isWrapperFor(PGConnection.class);
+            } catch (SQLException e) {
+                throw new PersistenceException("Could not inspect the transaction's connection", e);
+            }
             this.notifyChannel = notifyChannel;
-            this.lockedLastId = seq.lastId();
             this.lockedLastTaskId = seq.lastTaskId();
-            this.lastId = lockedLastId;
+            this.lastId = seq.lastId();
             this.lastTaskId = lockedLastTaskId;
             // One timestamp for every event of the transaction, at millisecond precision as on the wire.
             this.timestamp = Instant.ofEpochMilli(System.currentTimeMillis());
@@ -139,35 +169,99 @@ public class EventLog {
             return ++lastTaskId;
         }
 
+        /** An event with the next id; written at {@link #beforeCommit()}, committed with the transaction. */
         public TaskEvent append(EventType type, long taskId, String agentWallet, String previousWallet,
                                 String dataJson) {
             TaskEvent e = new TaskEvent(++lastId, type, timestamp, taskId, agentWallet, previousWallet, dataJson);
-            em.persist(new EventRecord(e));
+            events.add(e);
             return e;
         }
 
         /**
-         * Writes the ids handed out to the sequence row, when there are any, and (PostgreSQL, notifying on) sends one
-         * NOTIFY for the whole transaction, in the same statement, when it appended events.
+         * Writes the events appended and the ids handed out, when there are any, and (PostgreSQL, notifying on) sends
+         * one NOTIFY for the whole transaction, in the same statement, when it appended events.
          */
         @Override
         public void beforeCommit() {
-            if (lastId == lockedLastId && lastTaskId == lockedLastTaskId) {
+            if (events.isEmpty() && lastTaskId == lockedLastTaskId) {
                 return;
             }
+            // The transaction's other changes first, as a query would flush them: a statement that fails there fails
+            // here, in the transaction, as the caller's failure (at the commit EclipseLink would also log it).
+            em.flush();
             long written;
-            if (notifyChannel != null && lastId != lockedLastId) {
-                written = ((Number) em.createNativeQuery(WRITE_AND_NOTIFY)
-                        .setParameter(1, lastId).setParameter(2, lastTaskId).setParameter(3, EventSequence.ROW)
-                        .setParameter(4, notifyChannel).setParameter(5, Long.toString(lastId))
-                        .getSingleResult()).longValue();
-            } else {
-                written = em.createNativeQuery(WRITE)
-                        .setParameter(1, lastId).setParameter(2, lastTaskId).setParameter(3, EventSequence.ROW)
-                        .executeUpdate();
+            try {
+                written = postgres ? writePostgres() : writeH2();
+            } catch (SQLException e) {
+                throw new PersistenceException("Writing " + events.size() + " outbox events failed", e);
             }
             if (written != 1) {
                 throw new IllegalStateException("event_sequence row not written (" + written + " rows)");
+            }
+            events.clear();
+        }
+
+        private long writePostgres() throws SQLException {
+            int n = events.size();
+            Long[] ids = new Long[n];
+            String[] types = new String[n];
+            Long[] taskIds = new Long[n];
+            String[] wallets = new String[n];
+            String[] previous = new String[n];
+            String[] data = new String[n];
+            for (int i = 0; i < n; i++) {
+                TaskEvent e = events.get(i);
+                ids[i] = e.id();
+                types[i] = e.type().wireName();
+                taskIds[i] = e.taskId();
+                wallets[i] = e.agentWallet();
+                previous[i] = e.previousWallet();
+                data[i] = e.dataJson();
+            }
+            boolean notify = notifyChannel != null && n > 0;
+            try (PreparedStatement ps = connection.prepareStatement(notify ? WRITE_POSTGRES_AND_NOTIFY : WRITE_POSTGRES)) {
+                ps.setLong(1, timestamp.toEpochMilli());
+                ps.setArray(2, connection.createArrayOf("bigint", ids));
+                ps.setArray(3, connection.createArrayOf("varchar", types));
+                ps.setArray(4, connection.createArrayOf("bigint", taskIds));
+                ps.setArray(5, connection.createArrayOf("varchar", wallets));
+                ps.setArray(6, connection.createArrayOf("varchar", previous));
+                ps.setArray(7, connection.createArrayOf("varchar", data));
+                ps.setLong(8, lastId);
+                ps.setLong(9, lastTaskId);
+                ps.setInt(10, EventSequence.ROW);
+                if (notify) {
+                    ps.setString(11, notifyChannel);
+                    ps.setString(12, Long.toString(lastId));
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+        }
+
+        private long writeH2() throws SQLException {
+            if (!events.isEmpty()) {
+                try (PreparedStatement ps = connection.prepareStatement(INSERT)) {
+                    for (TaskEvent e : events) {
+                        ps.setLong(1, e.id());
+                        ps.setString(2, e.type().wireName());
+                        ps.setLong(3, e.taskId());
+                        ps.setString(4, e.agentWallet());
+                        ps.setString(5, e.previousWallet());
+                        ps.setLong(6, e.timestamp().toEpochMilli());
+                        ps.setString(7, e.dataJson());
+                        ps.addBatch();
+                    }
+                    ps.executeBatch();
+                }
+            }
+            try (PreparedStatement ps = connection.prepareStatement(WRITE)) {
+                ps.setLong(1, lastId);
+                ps.setLong(2, lastTaskId);
+                ps.setInt(3, EventSequence.ROW);
+                return ps.executeUpdate();
             }
         }
     }

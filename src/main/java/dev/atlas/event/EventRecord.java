@@ -6,7 +6,10 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
 
-/** A row of the outbox table {@code task_event}. Package-private: only {@link EventLog} touches it. */
+/**
+ * A row of the outbox table {@code task_event}, as read back (replay, gap filling, retention). Package-private: only
+ * {@link EventLog} touches it; it writes the rows with JDBC at each commit ({@link EventLog.Appender#beforeCommit}).
+ */
 @Entity
 @Table(name = "task_event")
 class EventRecord {
@@ -32,16 +35,6 @@ class EventRecord {
     private String data;
 
     protected EventRecord() {
-    }
-
-    EventRecord(TaskEvent e) {
-        this.id = e.id();
-        this.type = e.type().wireName();
-        this.taskId = e.taskId();
-        this.agentWallet = e.agentWallet();
-        this.previousWallet = e.previousWallet();
-        this.createdAt = e.timestamp().toEpochMilli();
-        this.data = e.dataJson();
     }
 
     TaskEvent toEvent() {

@@ -12,8 +12,8 @@ import jakarta.persistence.Table;
  * {@code nextval} was one per creation inside the serialized write section, a round trip on PostgreSQL), and ids are
  * handed out in commit order on every node.
  *
- * <p>Read through this entity (locked), written by {@link EventLog.Appender#beforeCommit} in one native statement that
- * on PostgreSQL also sends the transaction's NOTIFY: never changed through the entity, so EclipseLink's flush has
+ * <p>Read through this entity (locked), written by {@link EventLog.Appender#beforeCommit} in the statement that on
+ * PostgreSQL also inserts the transaction's events and sends its NOTIFY: never changed through the entity, so EclipseLink's flush has
  * no statement of its own for it.
  */
 @Entity
