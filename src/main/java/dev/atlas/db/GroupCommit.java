@@ -32,8 +32,7 @@ import java.util.logging.Logger;
  * up to {@code gather} (or until {@code maxBatch} are queued) before taking its batch, so that the units arriving
  * meanwhile share its commit (see {@link #gather()}). After a batch of one it takes what is there at once.
  *
- * <p><b>A batch</b> runs {@code begin} once with its units' keys (for Atlas: lock the {@code event_sequence} row and
- * load the tasks the units change, in one statement on PostgreSQL), then each unit in
+ * <p><b>A batch</b> runs {@code begin} once (for Atlas: lock the {@code event_sequence} row), then each unit in
  * arrival order against the same EntityManager and context, then commits. After the commit each succeeded
  * unit's {@code afterCommit} runs in arrival order (for Atlas: publishing its events, whose ids increase in that
  * order), still before leadership passes on, so this node publishes in commit order; then the callers return.
@@ -67,21 +66,6 @@ public final class GroupCommit<C> {
         T run(EntityManager em, C context);
     }
 
-    /** What runs first in every transaction, batch or alone. */
-    @FunctionalInterface
-    public interface Begin<C> {
-        /**
-         * Takes the write lock and gives the transaction's context.
-         *
-         * @param keys the distinct non-null keys the transaction's units were submitted with (see
-         *             {@link #submit(Object, Unit, Consumer)}), in arrival order, possibly none: what they will read,
-         *             to be loaded in one query instead of one per unit (for Atlas: the tasks they change, so that each
-         *             unit's {@code find} is answered from the persistence context; on PostgreSQL in the statement
-         *             that takes the lock, one round trip inside the serialized write section for them all)
-         */
-        C begin(EntityManager em, List<Object> keys);
-    }
-
     /**
      * A context with work of its own at the end of each transaction, after every unit ran and before the commit,
      * once per transaction whatever the number of units (for Atlas: the one NOTIFY of the transaction's events).
@@ -97,10 +81,11 @@ public final class GroupCommit<C> {
     }
 
     private final Database db;
-    private final Begin<C> begin;
+    private final Function<EntityManager, C> begin;
     private final Predicate<RuntimeException> failsAlone;
     private final int maxBatch;
     private final long gatherNanos;
+    private final java.util.function.BiConsumer<EntityManager, List<Object>> prefetch;
 
     private final ReentrantLock lock = new ReentrantLock();
     /** Callers whose unit no batch has taken yet, in arrival order. Guarded by {@link #lock}. */
@@ -127,23 +112,29 @@ public final class GroupCommit<C> {
     private final LongAdder busyNanos = new LongAdder();
 
     /**
-     * @param begin      run first in every transaction, batch or alone (takes the write lock; keys not used)
+     * @param begin      run first in every transaction, batch or alone (takes the write lock)
      * @param failsAlone which exceptions of a unit leave the batch's other units going (see the class comment)
      * @param maxBatch   most units in one transaction; 1 turns combining off
      */
     public GroupCommit(Database db, Function<EntityManager, C> begin, Predicate<RuntimeException> failsAlone,
                        int maxBatch) {
-        this(db, (em, keys) -> begin.apply(em), failsAlone, maxBatch, java.time.Duration.ZERO);
+        this(db, begin, failsAlone, maxBatch, java.time.Duration.ZERO, null);
     }
 
     /**
-     * @param begin  run first in every transaction, batch or alone, with its units' keys (see {@link Begin})
+     * @param prefetch run in a shared transaction after {@code begin} with the distinct keys the batch's units were
+     *                 submitted with (see {@link #submit(Object, Unit, Consumer)}), to load what they will read in
+     *                 one query instead of one per unit (for Atlas: the tasks they change, so that each unit's
+     *                 {@code find} is answered from the persistence context: on PostgreSQL one round trip
+     *                 instead of one per change inside the serialized write section). Null: none.
      * @param gather   how long a leader may wait for more units before taking its batch, when the previous batch
      *                 had more than one (writes are concurrent): fewer, larger transactions, each commit's fixed
      *                 cost shared by more changes. Zero: never waits. A lone writer never waits.
      */
-    public GroupCommit(Database db, Begin<C> begin, Predicate<RuntimeException> failsAlone, int maxBatch,
-                       java.time.Duration gather) {
+    public GroupCommit(Database db, Function<EntityManager, C> begin, Predicate<RuntimeException> failsAlone,
+                       int maxBatch, java.time.Duration gather,
+                       java.util.function.BiConsumer<EntityManager, List<Object>> prefetch) {
+        this.prefetch = prefetch;
         if (maxBatch < 1) {
             throw new IllegalArgumentException("maxBatch must be at least 1, got " + maxBatch);
         }
@@ -169,7 +160,7 @@ public final class GroupCommit<C> {
 
     /**
      * {@link #submit(Unit, Consumer)} for a unit that will read what {@code key} names (null: nothing known in
-     * advance); {@code begin} is given the keys of its transaction's units.
+     * advance); a shared transaction passes its units' keys to the prefetch first.
      */
     public <T> T submit(Object key, Unit<C, T> unit, Consumer<? super T> afterCommit) {
         Waiter<C, T> me = new Waiter<>(key, unit, afterCommit, lock.newCondition());
@@ -279,8 +270,13 @@ public final class GroupCommit<C> {
         RuntimeException[] alone = new RuntimeException[n];
         try {
             db.inTransaction(em -> {
-                C context = begin.begin(em, batch.stream().map(w -> w.key).filter(java.util.Objects::nonNull)
-                        .distinct().toList());
+                C context = begin.apply(em);
+                if (prefetch != null) {
+                    List<Object> keys = batch.stream().map(w -> w.key).filter(java.util.Objects::nonNull).distinct().toList();
+                    if (!keys.isEmpty()) {
+                        prefetch.accept(em, keys);
+                    }
+                }
                 for (int i = 0; i < n; i++) {
                     try {
                         results[i] = batch.get(i).unit.run(em, context);
@@ -330,7 +326,7 @@ public final class GroupCommit<C> {
         T result;
         try {
             result = db.inTransaction(em -> {
-                C context = begin.begin(em, w.key == null ? List.of() : List.of(w.key));
+                C context = begin.apply(em);
                 T r = w.unit.run(em, context);
                 beforeCommit(context);
                 return r;

@@ -51,30 +51,6 @@ public class EventLog {
         return new Appender(em, seq, notifyChannel);
     }
 
-    /**
-     * {@link #begin(EntityManager)}, and in the same statement the rows of {@code entity} (whose id attribute is
-     * {@code id}) with these ids, locked too: the transaction's finds of them are then answered from the persistence
-     * context, and the lock and the load are one round trip where they were two. The rows are read as the last
-     * holder of the write lock committed them (PostgreSQL reads a row it waited to lock at its latest version, and
-     * every writer takes the sequence row first). When none of them exists, the lock alone, and the finds ask the
-     * database.
-     */
-    public Appender begin(EntityManager em, Class<?> entity, List<?> ids) {
-        if (ids.isEmpty()) {
-            return begin(em);
-        }
-        List<Object[]> rows = em.createQuery("SELECT s, x FROM EventSequence s, " + em.getMetamodel().entity(entity).getName()
-                        + " x WHERE s.id = :row AND x.id IN :ids", Object[].class)
-                .setParameter("row", EventSequence.ROW)
-                .setParameter("ids", ids)
-                .setLockMode(LockModeType.PESSIMISTIC_WRITE)
-                .getResultList();
-        if (rows.isEmpty()) {
-            return begin(em);
-        }
-        return new Appender(em, (EventSequence) rows.get(0)[0], notifyChannel);
-    }
-
     /** The id of the last committed event, 0 when there is none. */
     public long lastEventId(EntityManager em) {
         Long max = em.createQuery("SELECT MAX(e.id) FROM EventRecord e", Long.class).getSingleResult();

@@ -86,9 +86,7 @@ public class TaskService {
         if (maxBatch < 1) {
             throw new dev.atlas.config.ConfigException(Setting.DB_WRITE_BATCH_MAX.envName() + " must be at least 1, got " + maxBatch);
         }
-        // Each transaction locks the sequence row and loads the tasks its changes name in one statement.
-        this.writes = new GroupCommit<>(db, (em, ids) -> eventLog.begin(em, Task.class, ids), TaskService::failsAlone,
-                maxBatch, gather);
+        this.writes = new GroupCommit<>(db, eventLog::begin, TaskService::failsAlone, maxBatch, gather, TaskService::loadTasks);
     }
 
     /**
@@ -339,6 +337,10 @@ public class TaskService {
      * lock, so the latest committed rows): each change's {@code em.find} is then answered from the persistence
      * context. Tasks that do not exist are simply not loaded; their change's find answers 404 as before.
      */
+    private static void loadTasks(EntityManager em, List<Object> ids) {
+        em.createQuery("SELECT t FROM Task t WHERE t.id IN :ids", Task.class).setParameter("ids", ids).getResultList();
+    }
+
     private void publish(Written w) {
         for (TaskEvent e : w.events()) {
             try {

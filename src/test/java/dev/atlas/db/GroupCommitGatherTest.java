@@ -46,7 +46,7 @@ class GroupCommitGatherTest {
     }
 
     private static GroupCommit<Void> writes(Database db, int maxBatch, Duration gather) {
-        return new GroupCommit<>(db, (em, keys) -> null, e -> false, maxBatch, gather);
+        return new GroupCommit<>(db, em -> null, e -> false, maxBatch, gather, null);
     }
 
     private Future<String> submit(GroupCommit<Void> writes, String name) {

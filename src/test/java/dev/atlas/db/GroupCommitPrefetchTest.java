@@ -21,10 +21,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/**
- * Every transaction's {@code begin} is given its units' keys, once, before the units run: a shared transaction's
- * distinct non-null keys, a lone unit its own (none when it has none).
- */
+/** A shared transaction hands its units' keys to the prefetch once, before the units run; a lone unit does not. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class GroupCommitPrefetchTest {
     private Database db;
@@ -35,11 +32,10 @@ class GroupCommitPrefetchTest {
     @BeforeEach
     void open() {
         db = Database.open(AtlasConfig.load(Map.of("ATLAS_DB_URL", "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1"), null));
-        writes = new GroupCommit<>(db, (em, keys) -> {
+        writes = new GroupCommit<>(db, em -> null, e -> false, 64, java.time.Duration.ZERO, (em, keys) -> {
             prefetched.add(List.copyOf(keys));
-            order.add("begin");
-            return null;
-        }, e -> false, 64, java.time.Duration.ZERO);
+            order.add("prefetch");
+        });
     }
 
     @AfterEach
@@ -83,17 +79,11 @@ class GroupCommitPrefetchTest {
         } finally {
             pool.shutdownNow();
         }
-        assertEquals(2, prefetched.size(), "one begin per transaction: " + prefetched);
-        assertEquals(List.of("lone"), prefetched.get(0), "a lone unit's own key");
-        assertEquals(Set.of(1L, 2L), new HashSet<>(prefetched.get(1)));
-        assertEquals(2, prefetched.get(1).size(), "distinct keys, no null");
-        assertEquals(List.of("begin", "lone", "begin"), order.subList(0, 3), "before each transaction's units: " + order);
-        assertEquals(7, order.size());
-    }
-
-    @Test
-    void aLoneUnitWithoutAKeyBeginsWithNone() {
-        assertEquals("alone", writes.submit((em, c) -> "alone", r -> { }));
-        assertEquals(List.of(List.of()), prefetched);
+        assertEquals(1, prefetched.size(), "one prefetch, for the shared transaction only: " + prefetched);
+        assertEquals(Set.of(1L, 2L), new HashSet<>(prefetched.get(0)));
+        assertEquals(2, prefetched.get(0).size(), "distinct keys, no null");
+        assertEquals("lone", order.get(0));
+        assertEquals("prefetch", order.get(1), "before the shared transaction's units: " + order);
+        assertEquals(6, order.size());
     }
 }
