@@ -86,7 +86,7 @@ public class TaskService {
         if (maxBatch < 1) {
             throw new dev.atlas.config.ConfigException(Setting.DB_WRITE_BATCH_MAX.envName() + " must be at least 1, got " + maxBatch);
         }
-        this.writes = new GroupCommit<>(db, eventLog::begin, TaskService::failsAlone, maxBatch, gather, TaskService::loadTasks);
+        this.writes = new GroupCommit<>(db, eventLog::begin, TaskService::failsAlone, maxBatch, gather, this::loadTasks);
     }
 
     /**
@@ -336,9 +336,19 @@ public class TaskService {
      * Loads, in one query, the tasks the changes of a shared transaction are about to find (after the event
      * lock, so the latest committed rows): each change's {@code em.find} is then answered from the persistence
      * context. Tasks that do not exist are simply not loaded; their change's find answers 404 as before.
+     *
+     * <p>On PostgreSQL the ids are written into the statement rather than bound: a bound statement is prepared on the
+     * server after five runs and may then keep a generic plan made while the table was small, a sequential scan,
+     * until the table is next analyzed (never, with autovacuum off): 20-35 ms per batch on a 100,000-task table,
+     * the REST p99 on PostgreSQL (docs/benchmarks.md, twelfth session). Unbound, each is planned for its ids, an
+     * index scan. Ids are numbers, so nothing can be injected.
      */
-    private static void loadTasks(EntityManager em, List<Object> ids) {
-        em.createQuery("SELECT t FROM Task t WHERE t.id IN :ids", Task.class).setParameter("ids", ids).getResultList();
+    void loadTasks(EntityManager em, List<Object> ids) {
+        TypedQuery<Task> q = em.createQuery("SELECT t FROM Task t WHERE t.id IN :ids", Task.class).setParameter("ids", ids);
+        if (db.isPostgres()) {
+            q.setHint(org.eclipse.persistence.config.QueryHints.BIND_PARAMETERS, org.eclipse.persistence.config.HintValues.FALSE);
+        }
+        q.getResultList();
     }
 
     private void publish(Written w) {
