@@ -3,7 +3,6 @@ package dev.atlas.event;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.atlas.config.AtlasConfig;
 import dev.atlas.db.Database;
 import dev.atlas.it.Postgres;
 import java.sql.Connection;
@@ -26,7 +25,7 @@ class EventLogWritePostgresIT extends EventLogWriteContract {
     @Override
     Database open() {
         pg = new Postgres();
-        return Database.open(AtlasConfig.load(pg.settings(), null));
+        return pg.database();
     }
 
     @Override

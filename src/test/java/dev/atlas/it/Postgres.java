@@ -41,6 +41,11 @@ public final class Postgres implements AutoCloseable {
         return Map.of("ATLAS_DB_URL", jdbcUrl(), "ATLAS_DB_USER", USER, "ATLAS_DB_PASSWORD", PASSWORD);
     }
 
+    /** Atlas's {@code Database} on this schema (pool, migrations), as a node opens it; the caller closes it. */
+    public dev.atlas.db.Database database() {
+        return dev.atlas.db.Database.open(dev.atlas.config.AtlasConfig.load(settings(), null));
+    }
+
     /** A connection to this schema, for a test that must reach into the database. */
     public Connection connect() throws SQLException {
         return open(jdbcUrl());

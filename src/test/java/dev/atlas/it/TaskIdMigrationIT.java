@@ -99,7 +99,7 @@ class TaskIdMigrationIT {
             ExecutorService pool = Executors.newFixedThreadPool(8);
             try {
                 for (int n = 0; n < 2; n++) {
-                    Database db = Database.open(AtlasConfig.load(pg.settings(), null));
+                    Database db = pg.database();
                     dbs.add(db);
                     nodes.add(new TaskService(db, new EventLog(), new TaskRules("^0x[0-9a-fA-F]{40}$"),
                             (TaskEvent e) -> eventOfTask.put(e.taskId(), e.id())));

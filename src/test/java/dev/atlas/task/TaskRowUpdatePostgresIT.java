@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
-import dev.atlas.config.AtlasConfig;
 import dev.atlas.db.Database;
 import dev.atlas.it.Postgres;
 import java.sql.Connection;
@@ -27,7 +26,7 @@ class TaskRowUpdatePostgresIT extends TaskRowUpdateContract {
     @Override
     Database open() {
         pg = new Postgres();
-        return Database.open(AtlasConfig.load(pg.settings(), null));
+        return pg.database();
     }
 
     @Override

@@ -2,7 +2,6 @@ package dev.atlas.task;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.atlas.config.AtlasConfig;
 import dev.atlas.db.Database;
 import dev.atlas.event.EventLog;
 import dev.atlas.event.EventType;
@@ -43,7 +42,7 @@ class TaskServiceTwoNodesPostgresIT {
             ExecutorService pool = Executors.newFixedThreadPool(2 * THREADS_PER_NODE);
             try {
                 for (int n = 0; n < 2; n++) {
-                    Database db = Database.open(AtlasConfig.load(pg.settings(), null));
+                    Database db = pg.database();
                     dbs.add(db);
                     nodes.add(new TaskService(db, new EventLog(), new TaskRules("^0x[0-9a-fA-F]{40}$"), published::add));
                 }
