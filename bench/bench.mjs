@@ -3,7 +3,7 @@
 import { Worker } from 'node:worker_threads';
 import { appendFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { cpuSeconds, rssKiB, isJava, javaGcAndHeap, serverSample } from './lib/proc.mjs';
+import { cpuSeconds, rssKiB, isJava, javaGcAndHeap, serverSample, commCpuSeconds, machineCpuSeconds } from './lib/proc.mjs';
 import { summary, r2, r3, nowMs } from './lib/stats.mjs';
 import { client, mintAdminToken } from './lib/http.mjs';
 
@@ -16,6 +16,7 @@ const USAGE = `usage: bench/run <connect|fanout|rest> --url http://127.0.0.1:POR
            --drain S (wait for deliveries after the last creation, default 10)
            --write-url URL (send the creations to another node than the clients': cross-node delivery)
   rest:    --clients 32 (concurrent)  --duration 20 (s, measured)  --warmup 5 (s)
+           --db-comm NAME (also read the CPU of every process of that name, e.g. postgres: the database's share)
   also:    --deflate (offer permessage-deflate like browsers)  --connect-payload (Socket.IO: token in the 40 packet)`;
 
 function parseArgs(argv) {
@@ -337,9 +338,14 @@ async function runRest() {
   const errors = {};
   let s0 = null;
   let g0 = null;
+  let d0 = null;
+  let m0 = null;
+  const dbComm = args['db-comm'] || null;
   const startSample = setTimeout(() => {
     s0 = serverSample(pid);
     g0 = generatorCpu();
+    d0 = dbComm ? commCpuSeconds(dbComm) : null;
+    m0 = machineCpuSeconds();
   }, warmup * 1000);
   let seq = 0;
   async function user(u) {
@@ -366,6 +372,8 @@ async function runRest() {
   clearTimeout(startSample);
   const s1 = serverSample(pid);
   const g1 = generatorCpu();
+  const d1 = dbComm ? commCpuSeconds(dbComm) : null;
+  const m1 = machineCpuSeconds();
   const measuredS = (stopAt - measureFrom) / 1000;
   const all = [...lat.create, ...lat.get, ...lat.start, ...lat.complete];
   const errorCount = Object.values(errors).reduce((s, x) => s + x, 0);
@@ -382,11 +390,17 @@ async function runRest() {
     serverCpuMicrosPerRequestExcludingJit: serverCpu === null || !all.length ? null : r2(((serverCpu - (s1.jit - s0.jit)) / all.length) * 1e6),
     serverRssKiB: s1 ? s1.rssKiB : null,
     generatorCpuSeconds: g0 === null ? null : r3(g1 - g0), generatorCpuUtilization: g0 === null ? null : r2((g1 - g0) / measuredS),
+    databaseProcess: dbComm,
+    databaseCpuUtilization: d0 === null ? null : r2((d1 - d0) / measuredS),
+    databaseCpuMicrosPerRequest: d0 === null || !all.length ? null : r2(((d1 - d0) / all.length) * 1e6),
+    machineBusy: m0 === null || m1.total === m0.total ? null : r2((m1.busy - m0.busy) / (m1.total - m0.total)),
   };
   log(`rest: ${c} clients, ${duration} s after ${warmup} s warm-up: ${result.requests} requests = ${result.requestsPerSecond}/s, ${errorCount} errors ${JSON.stringify(errors)}`);
   log(`  latency ms: p50 ${result.latencyMs.p50}  p99 ${result.latencyMs.p99}  max ${result.latencyMs.max}`);
   for (const [k, v] of Object.entries(result.byOperation)) log(`    ${k.padEnd(8)} n ${v.n}  p50 ${v.p50}  p99 ${v.p99}`);
   log(`  server CPU ${result.serverCpuUtilization} cores (${result.serverCpuMicrosPerRequest} µs/request; ${result.serverCpuMicrosPerRequestExcludingJit} without the JIT compiler threads); generator ${result.generatorCpuUtilization} cores`);
+  if (dbComm) log(`  ${dbComm} processes ${result.databaseCpuUtilization} cores (${result.databaseCpuMicrosPerRequest} µs/request)`);
+  log(`  machine ${Math.round((result.machineBusy ?? 0) * 100)} % busy`);
   api.close();
   emit(result);
 }

@@ -88,3 +88,33 @@ export function serverSample(pid) {
     return null;
   }
 }
+
+/**
+ * CPU seconds of every process whose command name is `comm` (e.g. "postgres": the postmaster, its background
+ * workers and each connection's backend), summed over the processes alive now. Time of a process that exited between
+ * two readings is missing, so with a connection pool (long-lived backends) the difference is close to the database's
+ * whole share, and never more.
+ */
+export function commCpuSeconds(comm) {
+  let ticks = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) !== comm) continue;
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // the process ended between listing and reading
+    }
+  }
+  return ticks / CLK_TCK;
+}
+
+/** The machine's CPU time from /proc/stat, in seconds: busy (everything but idle and iowait) and total. */
+export function machineCpuSeconds() {
+  const line = readFileSync('/proc/stat', 'utf8').split('\n')[0]; // "cpu  user nice system idle iowait irq softirq steal ..."
+  const v = line.trim().split(/\s+/).slice(1, 9).map(Number);
+  const total = v.reduce((s, x) => s + x, 0);
+  return { busy: (total - v[3] - v[4]) / CLK_TCK, total: total / CLK_TCK };
+}
