@@ -16,7 +16,9 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.Function;
@@ -105,7 +107,63 @@ public class Database {
                 ? "org.eclipse.persistence.platform.database.PostgreSQLPlatform"
                 : "org.eclipse.persistence.platform.database.H2Platform");
         emf = Persistence.createEntityManagerFactory("atlas", props);
+        if (postgres) {
+            warnIfNotVacuumed();
+        }
         LOG.info(() -> "Database ready: " + redact(url));
+    }
+
+    /** Atlas's tables that take updates and deletes (rows die there), checked by {@link #autovacuumWarnings}. */
+    static final List<String> CHURNED_TABLES = List.of("task", "task_event", "event_sequence", "idempotency_key",
+            "agent", "auth_nonce");
+
+    /** Logs what {@link #autovacuumWarnings} finds; a failed check (e.g. a role that may not read settings) is no reason not to start. */
+    private void warnIfNotVacuumed() {
+        try (Connection c = dataSource.getConnection()) {
+            for (String warning : autovacuumWarnings(c)) {
+                LOG.warning(warning);
+            }
+        } catch (SQLException e) {
+            LOG.fine(() -> "Cannot check PostgreSQL's autovacuum settings: " + e.getMessage());
+        }
+    }
+
+    /**
+     * What an operator should hear about PostgreSQL's automatic vacuum for Atlas's tables (in the connection's
+     * current schema): off for the whole server ({@code autovacuum} or {@code track_counts} off), or for one of
+     * Atlas's tables ({@code autovacuum_enabled = false}). Without it, every start, completion and edit of a task leaves
+     * a dead row version behind that nothing reclaims, the outbox's pruned events too, and the planner keeps the
+     * statistics it had when the tables were small. Atlas's own statements are written not to depend on fresh
+     * statistics (the task load's ids are in its SQL), but the tables grow without bound. Empty when all is well.
+     */
+    static List<String> autovacuumWarnings(Connection c) throws SQLException {
+        List<String> warnings = new ArrayList<>();
+        try (var st = c.createStatement();
+                var rs = st.executeQuery("SELECT current_setting('autovacuum'), current_setting('track_counts')")) {
+            rs.next();
+            String autovacuum = rs.getString(1);
+            String trackCounts = rs.getString(2);
+            if (!"on".equals(autovacuum) || !"on".equals(trackCounts)) {
+                warnings.add("PostgreSQL runs with autovacuum = " + autovacuum + ", track_counts = " + trackCounts
+                        + ": Atlas's tables are never vacuumed or analyzed automatically, so the dead row versions every "
+                        + "task change leaves behind accumulate and the planner's statistics go stale. Turn both on "
+                        + "(the default), or schedule VACUUM ANALYZE of " + String.join(", ", CHURNED_TABLES) + ".");
+            }
+        }
+        try (var ps = c.prepareStatement("SELECT c.relname FROM pg_class c WHERE c.relnamespace = "
+                + "(SELECT oid FROM pg_namespace WHERE nspname = current_schema()) AND c.relname = ANY (?) AND EXISTS "
+                + "(SELECT 1 FROM unnest(c.reloptions) o WHERE o ~* '^autovacuum_enabled=(false|off|no|n|f|0)$') "
+                + "ORDER BY c.relname")) {
+            ps.setArray(1, c.createArrayOf("text", CHURNED_TABLES.toArray()));
+            try (var rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    warnings.add("PostgreSQL's autovacuum is off for Atlas's table " + rs.getString(1)
+                            + " (autovacuum_enabled = false): its dead row versions accumulate and its statistics go "
+                            + "stale. ALTER TABLE " + rs.getString(1) + " RESET (autovacuum_enabled), or vacuum it on a schedule.");
+                }
+            }
+        }
+        return warnings;
     }
 
     /** The JDBC URL from settings; by default an H2 file database under the data directory. */
