@@ -400,7 +400,7 @@ async function runRest() {
   for (const [k, v] of Object.entries(result.byOperation)) log(`    ${k.padEnd(8)} n ${v.n}  p50 ${v.p50}  p99 ${v.p99}`);
   log(`  server CPU ${result.serverCpuUtilization} cores (${result.serverCpuMicrosPerRequest} µs/request; ${result.serverCpuMicrosPerRequestExcludingJit} without the JIT compiler threads); generator ${result.generatorCpuUtilization} cores`);
   if (dbComm) log(`  ${dbComm} processes ${result.databaseCpuUtilization} cores (${result.databaseCpuMicrosPerRequest} µs/request)`);
-  log(`  machine ${Math.round((result.machineBusy ?? 0) * 100)} % busy`);
+  if (result.machineBusy !== null) log(`  machine ${Math.round(result.machineBusy * 100)} % busy`);
   api.close();
   emit(result);
 }

@@ -11,14 +11,18 @@ const CLK_TCK = (() => {
   }
 })();
 
+/** A /proc/.../stat file: the command name and the CPU clock ticks (user + system) it holds. */
+function readStat(path) {
+  const stat = readFileSync(path, 'utf8');
+  // the command name may contain spaces and parentheses: it ends at the last ')', the other fields follow
+  const end = stat.lastIndexOf(')');
+  const fields = stat.slice(end + 2).split(' ');
+  return { comm: stat.slice(stat.indexOf('(') + 1, end), ticks: Number(fields[11]) + Number(fields[12]) };
+}
+
 /** CPU seconds (user + system) of a process, all its threads, since it started. */
 export function cpuSeconds(pid = 'self') {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  // the command name may contain spaces and parentheses: fields start after the last ')'
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const utime = Number(fields[11]);
-  const stime = Number(fields[12]);
-  return (utime + stime) / CLK_TCK;
+  return readStat(`/proc/${pid}/stat`).ticks / CLK_TCK;
 }
 
 /**
@@ -30,12 +34,8 @@ export function jitCpuSeconds(pid) {
   let ticks = 0;
   for (const tid of readdirSync(`/proc/${pid}/task`)) {
     try {
-      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      if (/^C[12] CompilerThre/.test(comm)) {
-        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        ticks += Number(fields[11]) + Number(fields[12]);
-      }
+      const t = readStat(`/proc/${pid}/task/${tid}/stat`);
+      if (/^C[12] CompilerThre/.test(t.comm)) ticks += t.ticks;
     } catch {
       // the thread ended between listing and reading
     }
@@ -100,10 +100,8 @@ export function commCpuSeconds(comm) {
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) !== comm) continue;
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]);
+      const p = readStat(`/proc/${entry}/stat`);
+      if (p.comm === comm) ticks += p.ticks;
     } catch {
       // the process ended between listing and reading
     }
