@@ -176,7 +176,8 @@ public class Database {
         // WRITE_DELAY=0: a commit acknowledged to a REST caller must be in the file, not in a 500 ms buffer:
         // H2 then writes each commit's chunk in the committing thread (survives kill -9; no fsync per commit).
         // It also stops H2's background writer, the only thing that compacts the file, so H2Housekeeping
-        // does that instead, and fsyncs, every 250 ms.
+        // does that instead (every 50 ms, in small rounds: a round holds the lock every commit needs), and
+        // fsyncs every 250 ms.
         // RETENTION_TIME=1000: H2 does not reuse a chunk's space until the retention time after it was
         // written, even once it is dead (default 45 s, trusting the OS to have written back by then). At one
         // chunk of ~30 KB per commit, 45 s is over 1 GB at 1,000 commits/s. 1 s is safe in H2's terms because H2Housekeeping fsyncs 4 times a second;

@@ -2,7 +2,6 @@ package dev.atlas.db;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -16,7 +15,8 @@ import org.h2.mvstore.MVStore;
 /**
  * Does for the embedded H2 file what H2's own background writer would do if {@code WRITE_DELAY=0} had not
  * switched it off: every {@link #INTERVAL_MS} ms it rewrites the live pages of sparse chunks into a new chunk
- * ({@link MVStore#compact}), then stores and fsyncs the file ({@code CHECKPOINT SYNC}).
+ * ({@link MVStore#compact}) and stores that chunk ({@link MVStore#commit}); every {@link #SYNC_INTERVAL_MS} ms
+ * it also fsyncs the file ({@link MVStore#sync}).
  *
  * <p>Why this exists (H2 2.3.232 sources): with {@code WRITE_DELAY=0} every commit stores its own chunk
  * ({@code TransactionStore.endTransaction} calls {@code MVStore.commit()} when the auto-commit delay is 0),
@@ -28,10 +28,19 @@ import org.h2.mvstore.MVStore;
  * SQL (H2's {@code Store.compactFile} has no caller but close), hence the internal types used here, and
  * only here: {@link JdbcConnection#getSession()}, {@link SessionLocal}, {@link MVStore}.
  *
- * <p>The {@code CHECKPOINT SYNC} makes the short {@code RETENTION_TIME} of the URL safe in H2's own terms:
+ * <p><b>Why so often, in small rounds.</b> Compaction holds H2's store lock while it reads back (and decodes)
+ * the live pages it moves, and storing the rewritten pages holds it again; every commit needs that lock, so
+ * every write waits out a round that overlaps its commit. A round's work is what became rewritable since the
+ * last one: at 250 ms intervals under the REST mix a round held the lock ~5 ms (compaction) + ~3 ms (store)
+ * at the median and 20-30 ms at its longest, and it was what the slowest 1 % of writes had waited for; at 50
+ * ms, ~1 ms + ~0.7 ms (docs/benchmarks.md, fourteenth session). The round stores what it rewrote itself, so no
+ * writer's commit carries it. The fsync does not hold the lock (a writer's commit overlapping it was not
+ * slower), so it keeps its own, longer interval: the number of fsyncs per second is a cost of its own.
+ *
+ * <p>The fsync makes the short {@code RETENTION_TIME} of the URL safe in H2's own terms:
  * H2 keeps young chunks for the retention time on the assumption that the OS has written everything
  * older to disk by then (its default, 45 s, trusts the kernel's write-back); here everything older than
- * one interval has been forced to disk explicitly. Commit durability does not depend on this class:
+ * {@link #SYNC_INTERVAL_MS} has been forced to disk explicitly. Commit durability does not depend on this class:
  * commits are still written to the file in the committing thread ({@code WRITE_DELAY=0}).
  *
  * <p>Threading: one daemon thread of its own; {@link #runOnce} may also be called directly (tests).
@@ -39,8 +48,10 @@ import org.h2.mvstore.MVStore;
 final class H2Housekeeping implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(H2Housekeeping.class.getName());
 
-    /** How often compaction and the fsync run; must stay well below the URL's RETENTION_TIME. */
-    static final long INTERVAL_MS = 250;
+    /** How often a round of compaction runs (see the class comment for why so often). */
+    static final long INTERVAL_MS = 50;
+    /** How often the file is fsynced, at most: must stay well below the URL's RETENTION_TIME. */
+    static final long SYNC_INTERVAL_MS = 250;
     /** Compact when the live share of the chunks falls below this (H2's own auto-compact fill rate is 90). */
     static final int TARGET_FILL_RATE = 80;
     /** At most this many live bytes are rewritten per round: bounds the pause writers may see. */
@@ -49,8 +60,19 @@ final class H2Housekeeping implements AutoCloseable {
     private final DataSource dataSource;
     private final long intervalMs;
     private final int rewriteBytes;
+    /** Every how many scheduled rounds the file is fsynced. */
+    private final long syncEvery;
     private ScheduledExecutorService timer;
     private boolean failing;
+    /**
+     * The store's version after a round that had nothing to rewrite, and at the last fsync; -1: none. An idle
+     * server's rounds then cost a version check: no compaction attempt, no fsync.
+     */
+    private long idleVersion = -1;
+    private long syncedVersion = -1;
+    /** Scheduled rounds so far (the timer's thread only). */
+    private long rounds;
+    private final java.util.concurrent.atomic.AtomicLong syncs = new java.util.concurrent.atomic.AtomicLong();
 
     H2Housekeeping(DataSource dataSource) {
         this(dataSource, INTERVAL_MS, REWRITE_BYTES);
@@ -61,6 +83,15 @@ final class H2Housekeeping implements AutoCloseable {
         this.dataSource = dataSource;
         this.intervalMs = intervalMs;
         this.rewriteBytes = rewriteBytes;
+        this.syncEvery = syncEvery(intervalMs, SYNC_INTERVAL_MS);
+    }
+
+    /** Every how many rounds of {@code intervalMs} to fsync so that no two fsyncs are more than {@code syncMs} apart. */
+    static long syncEvery(long intervalMs, long syncMs) {
+        if (intervalMs <= 0) {
+            throw new IllegalArgumentException("intervalMs must be positive, got " + intervalMs);
+        }
+        return Math.max(1, syncMs / intervalMs);
     }
 
     void start() {
@@ -74,7 +105,7 @@ final class H2Housekeeping implements AutoCloseable {
 
     private void runQuietly() {
         try {
-            runOnce();
+            runOnce(++rounds % syncEvery == 0);
             if (failing) {
                 failing = false;
                 LOG.info("H2 housekeeping works again");
@@ -87,21 +118,42 @@ final class H2Housekeeping implements AutoCloseable {
         }
     }
 
-    /** One round: rewrite sparse chunks, then store and fsync. */
+    /** One whole round: rewrite sparse chunks, store them, fsync. */
     void runOnce() throws SQLException {
+        runOnce(true);
+    }
+
+    /**
+     * One round: rewrite sparse chunks and store what was rewritten; then fsync if {@code sync}. Skips what an
+     * unchanged store does not need (see {@link #idleVersion}).
+     */
+    void runOnce(boolean sync) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             MVStore store = mvStore(c);
             if (store == null || store.isClosed()) {
                 return;
             }
-            store.compact(TARGET_FILL_RATE, rewriteBytes);
-            try (Statement st = c.createStatement()) {
-                st.execute("CHECKPOINT SYNC");
+            long version = store.getCurrentVersion();
+            if (version != idleVersion) { // else nothing was stored since a round that found nothing to rewrite
+                if (store.compact(TARGET_FILL_RATE, rewriteBytes)) {
+                    store.commit();
+                    idleVersion = -1;
+                } else {
+                    idleVersion = version;
+                }
             }
-            if (!c.getAutoCommit()) {
-                c.commit();
+            if (sync && store.getCurrentVersion() != syncedVersion) { // else nothing was stored since the last fsync
+                store.commit(); // anything still unsaved (normally nothing: commits store themselves)
+                store.sync();
+                syncedVersion = store.getCurrentVersion();
+                syncs.incrementAndGet();
             }
         }
+    }
+
+    /** How many times the file was fsynced (tests). */
+    long syncs() {
+        return syncs.get();
     }
 
     /** The MVStore behind an embedded H2 connection, or null (server mode, in-memory). */

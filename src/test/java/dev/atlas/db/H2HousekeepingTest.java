@@ -1,6 +1,8 @@
 package dev.atlas.db;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.atlas.config.AtlasConfig;
@@ -12,6 +14,7 @@ import java.sql.Statement;
 import java.util.Map;
 import org.flywaydb.core.Flyway;
 import org.h2.jdbcx.JdbcDataSource;
+import org.h2.mvstore.MVStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,6 +48,98 @@ class H2HousekeepingTest {
                 rs.next();
                 assertEquals(3000, rs.getLong(1));
             }
+        }
+    }
+
+    /** The URL Atlas builds under {@code dir}, with retention 0 (chunk ages do not depend on the machine's speed). */
+    private static JdbcDataSource migrated(Path dir) {
+        String url = Database.jdbcUrl(AtlasConfig.load(Map.of("ATLAS_DATA_DIR", dir.toString()), null))
+                .replace("RETENTION_TIME=1000", "RETENTION_TIME=0");
+        JdbcDataSource ds = new JdbcDataSource();
+        ds.setURL(url);
+        Flyway.configure(H2HousekeepingTest.class.getClassLoader()).dataSource(ds).locations("classpath:db/migration")
+                .load().migrate();
+        return ds;
+    }
+
+    @Test
+    void aRoundStoresWhatItRewroteAndFsyncsOnlyWhenAsked(@TempDir Path dir) throws Exception {
+        JdbcDataSource ds = migrated(dir);
+        H2Housekeeping housekeeping = new H2Housekeeping(ds);
+        try (Connection c = ds.getConnection()) {
+            H2GrowthProbe.run(c, 2000, 1000, Long.MAX_VALUE, dir.resolve("atlas.mv.db"), false);
+            MVStore store = H2Housekeeping.mvStore(c);
+            int before = store.getFileStore().getChunksFillRate();
+            assertTrue(before < H2Housekeeping.TARGET_FILL_RATE,
+                    "2,000 commits without housekeeping leave sparse chunks: fill rate " + before);
+
+            long version = store.getCurrentVersion();
+            housekeeping.runOnce(false);
+            assertTrue(store.getCurrentVersion() > version, "the round rewrote sparse chunks and stored them");
+            assertFalse(store.hasUnsavedChanges(), "the round stored what it rewrote; no writer's commit carries it");
+            assertEquals(0, housekeeping.syncs());
+
+            housekeeping.runOnce(true);
+            assertEquals(1, housekeeping.syncs());
+            try (Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM task_event")) {
+                rs.next();
+                assertEquals(2000, rs.getLong(1));
+            }
+        }
+    }
+
+    @Test
+    void fsyncsAtLeastEverySyncInterval() {
+        assertEquals(5, H2Housekeeping.syncEvery(H2Housekeeping.INTERVAL_MS, H2Housekeeping.SYNC_INTERVAL_MS));
+        assertEquals(2, H2Housekeeping.syncEvery(100, 250)); // 200 ms apart, not 300
+        assertEquals(1, H2Housekeeping.syncEvery(250, 250));
+        assertEquals(1, H2Housekeeping.syncEvery(1000, 250)); // rounds rarer than the sync interval: every round
+        assertThrows(IllegalArgumentException.class, () -> H2Housekeeping.syncEvery(0, 250));
+    }
+
+    @Test
+    void anUnchangedStoreIsNeitherCompactedNorFsyncedAgain(@TempDir Path dir) throws Exception {
+        JdbcDataSource ds = migrated(dir);
+        H2Housekeeping housekeeping = new H2Housekeeping(ds);
+        try (Connection c = ds.getConnection()) {
+            H2GrowthProbe.run(c, 200, 1000, Long.MAX_VALUE, dir.resolve("atlas.mv.db"), false);
+            MVStore store = H2Housekeeping.mvStore(c);
+            for (int i = 0; i < 20 && store.compact(H2Housekeeping.TARGET_FILL_RATE, Integer.MAX_VALUE); i++) {
+                store.commit(); // until nothing is left to rewrite
+            }
+            housekeeping.runOnce(true);
+            long version = store.getCurrentVersion();
+            housekeeping.runOnce(true);
+            housekeeping.runOnce(false);
+            assertEquals(version, store.getCurrentVersion(), "idle rounds store nothing");
+            assertEquals(1, housekeeping.syncs(), "an idle round does not fsync again");
+
+            try (Statement st = c.createStatement()) {
+                st.executeUpdate("UPDATE event_sequence SET last_id = last_id + 1");
+                c.commit();
+            }
+            housekeeping.runOnce(true);
+            assertEquals(2, housekeeping.syncs(), "a commit since the last fsync is fsynced");
+        }
+    }
+
+    @Test
+    void theScheduledRoundsFsync(@TempDir Path dir) throws Exception {
+        JdbcDataSource ds = migrated(dir);
+        try (H2Housekeeping housekeeping = new H2Housekeeping(ds, 10, H2Housekeeping.REWRITE_BYTES);
+             Connection c = ds.getConnection()) {
+            housekeeping.start();
+            c.setAutoCommit(false);
+            long deadline = System.nanoTime() + 20_000_000_000L;
+            try (Statement st = c.createStatement()) {
+                while (housekeeping.syncs() < 2 && System.nanoTime() < deadline) {
+                    st.executeUpdate("UPDATE event_sequence SET last_id = last_id + 1"); // a chunk per commit
+                    c.commit();
+                    Thread.sleep(1);
+                }
+            }
+            assertTrue(housekeeping.syncs() >= 2, "fsyncs after 20 s of 10 ms rounds: " + housekeeping.syncs());
         }
     }
 }
