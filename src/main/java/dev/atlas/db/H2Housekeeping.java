@@ -148,10 +148,13 @@ final class H2Housekeeping implements AutoCloseable {
                     idleVersion = version;
                 }
             }
-            if (sync && store.getCurrentVersion() != syncedVersion) { // else nothing was stored since the last fsync
+            long current = store.getCurrentVersion();
+            if (sync && current != syncedVersion) { // else nothing was stored since the last fsync
+                // Read before the commit, which waits for a store in progress (its version may be `current`) to be
+                // written; a store begun later has a higher version, so the next sync round does not skip it.
                 store.commit(); // anything still unsaved (normally nothing: commits store themselves)
                 store.sync();
-                syncedVersion = store.getCurrentVersion();
+                syncedVersion = current;
                 syncs.incrementAndGet();
             }
         }
