@@ -32,7 +32,7 @@ import org.h2.mvstore.MVStore;
  * the live pages it moves, and storing the rewritten pages holds it again; every commit needs that lock, so
  * every write waits out a round that overlaps its commit. A round's work is what became rewritable since the
  * last one: at 250 ms intervals under the REST mix a round held the lock ~5 ms (compaction) + ~3 ms (store)
- * at the median and 20-30 ms at its longest, and it was what the slowest 1 % of writes had waited for; at 50
+ * at the median and 20-37 ms at its longest, and most of the slowest 1 % of writes had waited for it; at 50
  * ms, ~1 ms + ~0.7 ms (docs/benchmarks.md, fourteenth session). The round stores what it rewrote itself, so no
  * writer's commit carries it. The fsync does not hold the lock (a writer's commit overlapping it was not
  * slower), so it keeps its own, longer interval: the number of fsyncs per second is a cost of its own.
@@ -55,9 +55,8 @@ final class H2Housekeeping implements AutoCloseable {
     /**
      * Compact when the live share of the chunks falls below this, and then the chunks below it, sparsest first (H2's
      * own auto-compact fill rate is 90). Under the REST mix the chunks stay at 50-65 % live whatever this is: at 80
-     * every round found work, rewrote chunks that were mostly the previous rounds' own output and held the store
-     * lock 2-4.6 s in 30 s; at 50 it held it 0.8-0.9 s, and the chunks were as full (docs/benchmarks.md, fourteenth
-     * session).
+     * every round found work and the store lock was held 1.9-4.6 s in 30 s (one run read back 11.6 MB/s); at 50,
+     * 0.8-0.9 s, and the chunks were as full (docs/benchmarks.md, fourteenth session).
      */
     static final int TARGET_FILL_RATE = 50;
     /** At most this many live bytes are rewritten per round: bounds the pause writers may see. */
