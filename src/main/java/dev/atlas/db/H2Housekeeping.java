@@ -77,7 +77,9 @@ final class H2Housekeeping implements AutoCloseable {
     private long syncedVersion = -1;
     /** Scheduled rounds so far (the timer's thread only). */
     private long rounds;
-    private final java.util.concurrent.atomic.AtomicLong syncs = new java.util.concurrent.atomic.AtomicLong();
+    /** Fsyncs so far. Guarded by {@link #syncsMonitor}, which {@link #awaitSyncs} waits on. */
+    private long syncs;
+    private final Object syncsMonitor = new Object();
 
     H2Housekeeping(DataSource dataSource) {
         this(dataSource, INTERVAL_MS, REWRITE_BYTES);
@@ -154,14 +156,33 @@ final class H2Housekeeping implements AutoCloseable {
                 store.commit(); // anything still unsaved (normally nothing: commits store themselves)
                 store.sync();
                 syncedVersion = current;
-                syncs.incrementAndGet();
+                synchronized (syncsMonitor) {
+                    syncs++;
+                    syncsMonitor.notifyAll();
+                }
             }
         }
     }
 
     /** How many times the file was fsynced (tests). */
     long syncs() {
-        return syncs.get();
+        synchronized (syncsMonitor) {
+            return syncs;
+        }
+    }
+
+    /** Waits until the file was fsynced at least {@code n} times, at most {@code timeout}; returns whether it was. */
+    boolean awaitSyncs(long n, java.time.Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (syncsMonitor) {
+            for (long left = timeout.toNanos(); syncs < n; left = deadline - System.nanoTime()) {
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(syncsMonitor, left);
+            }
+            return true;
+        }
     }
 
     /** The MVStore behind an embedded H2 connection, or null (server mode, in-memory). */

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.atlas.config.AtlasConfig;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -30,14 +30,9 @@ class H2HousekeepingTest {
 
     @Test
     void fileStaysBoundedUnderWrites(@TempDir Path dir) throws Exception {
-        String url = Database.jdbcUrl(AtlasConfig.load(Map.of("ATLAS_DATA_DIR", dir.toString()), null))
-                .replace("RETENTION_TIME=1000", "RETENTION_TIME=0");
-        JdbcDataSource ds = new JdbcDataSource();
-        ds.setURL(url);
+        JdbcDataSource ds = migrated(dir);
         H2Housekeeping housekeeping = new H2Housekeeping(ds);
         try (Connection c = ds.getConnection()) {
-            Flyway.configure(getClass().getClassLoader()).dataSource(ds).locations("classpath:db/migration")
-                    .load().migrate();
             Path file = dir.resolve("atlas.mv.db");
             H2GrowthProbe.Result r = H2GrowthProbe.run(c, 3000, 1000, Long.MAX_VALUE, file, false,
                     100, housekeeping::runOnce);
@@ -62,13 +57,27 @@ class H2HousekeepingTest {
         return ds;
     }
 
+    /** {@code commits} of Atlas's write transaction on {@code c}, no housekeeping; the store behind {@code c}. */
+    private static MVStore afterCommits(Connection c, Path dir, int commits) throws Exception {
+        H2GrowthProbe.run(c, commits, 1000, Long.MAX_VALUE, dir.resolve("atlas.mv.db"), false);
+        return H2Housekeeping.mvStore(c);
+    }
+
+    /** One commit that stores a chunk of its own. */
+    private static void commitOne(Connection c) throws Exception {
+        c.setAutoCommit(false);
+        try (Statement st = c.createStatement()) {
+            st.executeUpdate("UPDATE event_sequence SET last_id = last_id + 1");
+        }
+        c.commit();
+    }
+
     @Test
     void aRoundStoresWhatItRewroteAndFsyncsOnlyWhenAsked(@TempDir Path dir) throws Exception {
         JdbcDataSource ds = migrated(dir);
         H2Housekeeping housekeeping = new H2Housekeeping(ds);
         try (Connection c = ds.getConnection()) {
-            H2GrowthProbe.run(c, 2000, 1000, Long.MAX_VALUE, dir.resolve("atlas.mv.db"), false);
-            MVStore store = H2Housekeeping.mvStore(c);
+            MVStore store = afterCommits(c, dir, 2000);
             int before = store.getFileStore().getChunksFillRate();
             assertTrue(before < H2Housekeeping.TARGET_FILL_RATE,
                     "2,000 commits without housekeeping leave sparse chunks: fill rate " + before);
@@ -103,8 +112,7 @@ class H2HousekeepingTest {
         JdbcDataSource ds = migrated(dir);
         H2Housekeeping housekeeping = new H2Housekeeping(ds);
         try (Connection c = ds.getConnection()) {
-            H2GrowthProbe.run(c, 200, 1000, Long.MAX_VALUE, dir.resolve("atlas.mv.db"), false);
-            MVStore store = H2Housekeeping.mvStore(c);
+            MVStore store = afterCommits(c, dir, 200);
             for (int i = 0; i < 20 && store.compact(H2Housekeeping.TARGET_FILL_RATE, Integer.MAX_VALUE); i++) {
                 store.commit(); // until nothing is left to rewrite
             }
@@ -115,10 +123,7 @@ class H2HousekeepingTest {
             assertEquals(version, store.getCurrentVersion(), "idle rounds store nothing");
             assertEquals(1, housekeeping.syncs(), "an idle round does not fsync again");
 
-            try (Statement st = c.createStatement()) {
-                st.executeUpdate("UPDATE event_sequence SET last_id = last_id + 1");
-                c.commit();
-            }
+            commitOne(c);
             housekeeping.runOnce(true);
             assertEquals(2, housekeeping.syncs(), "a commit since the last fsync is fsynced");
         }
@@ -130,16 +135,11 @@ class H2HousekeepingTest {
         try (H2Housekeeping housekeeping = new H2Housekeeping(ds, 10, H2Housekeeping.REWRITE_BYTES);
              Connection c = ds.getConnection()) {
             housekeeping.start();
-            c.setAutoCommit(false);
-            long deadline = System.nanoTime() + 20_000_000_000L;
-            try (Statement st = c.createStatement()) {
-                while (housekeeping.syncs() < 2 && System.nanoTime() < deadline) {
-                    st.executeUpdate("UPDATE event_sequence SET last_id = last_id + 1"); // a chunk per commit
-                    c.commit();
-                    Thread.sleep(1);
-                }
-            }
-            assertTrue(housekeeping.syncs() >= 2, "fsyncs after 20 s of 10 ms rounds: " + housekeeping.syncs());
+            commitOne(c);
+            assertTrue(housekeeping.awaitSyncs(1, Duration.ofSeconds(20)), "no fsync within 20 s of a commit");
+            commitOne(c);
+            assertTrue(housekeeping.awaitSyncs(2, Duration.ofSeconds(20)),
+                    "no fsync within 20 s of a commit after the first fsync");
         }
     }
 }
