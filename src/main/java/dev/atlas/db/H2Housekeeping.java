@@ -63,7 +63,8 @@ final class H2Housekeeping implements AutoCloseable {
      * A round rewrites only chunks at most this full (percent of their bytes still live): moving a chunk's live
      * pages frees at least 1.5 times what it moves. H2's public {@link MVStore#compact} takes any chunk, ordered by
      * fill rate divided by age, so it also rewrote old chunks 88-96 % full, its own earlier output, 4 MiB at a time,
-     * to free a few hundred KB: 40 % of all it moved under the REST mix (docs/benchmarks.md, fifteenth session).
+     * to free a few hundred KB: over a third of all it moved under the REST mix (docs/benchmarks.md, fifteenth
+     * session).
      */
     static final int SPARSE_FILL_RATE = 40;
     /** At most this many live bytes are rewritten per round: bounds how long a round holds the store lock. */
@@ -71,7 +72,7 @@ final class H2Housekeeping implements AutoCloseable {
     /**
      * While the rewritable chunks are at least this full, a round rewrites up to {@link #REWRITE_BYTES}; every 5
      * points below it double that, up to {@link #CATCH_UP_BYTES} at 30 % and below. The store is then falling behind
-     * (under the REST mix they stay 55-67 % full; an insert-only loop at 6,000 commits/s fell to 32 % with 256 KiB
+     * (under the REST mix they stay 65-67 % full; an insert-only loop at 6,000 commits/s fell to 32 % with 256 KiB
      * rounds), or it holds sparse chunks too large for the smaller budget (H2 skips a chunk whose live bytes exceed
      * it), e.g. a file written by an earlier version of this class, whose rounds moved 4 MiB into one chunk.
      */
@@ -222,7 +223,8 @@ final class H2Housekeeping implements AutoCloseable {
                 Method fillRate = FileStore.class.getDeclaredMethod("getRewritableChunksFillRate");
                 if (rewrite.getReturnType() != boolean.class || underLock.getReturnType() != Object.class
                         || fillRate.getReturnType() != int.class) {
-                    throw new NoSuchMethodException("unexpected signatures: " + rewrite + ", " + underLock + ", " + fillRate);
+                    throw new NoSuchMethodException(
+                            "unexpected signatures: " + rewrite + ", " + underLock + ", " + fillRate);
                 }
                 rewrite.setAccessible(true);
                 underLock.setAccessible(true);

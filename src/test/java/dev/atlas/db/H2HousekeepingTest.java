@@ -81,7 +81,8 @@ class H2HousekeepingTest {
         H2Housekeeping housekeeping = new H2Housekeeping(ds);
         try (Connection c = ds.getConnection()) {
             MVStore store = afterCommits(c, dir, 2000);
-            assertTrue(ChunksForTests.fillRates(store).values().stream().anyMatch(f -> f <= H2Housekeeping.SPARSE_FILL_RATE),
+            assertTrue(ChunksForTests.fillRates(store).values().stream()
+                            .anyMatch(f -> f <= H2Housekeeping.SPARSE_FILL_RATE),
                     "2,000 commits without housekeeping leave sparse chunks");
 
             long version = store.getCurrentVersion();
