@@ -112,7 +112,7 @@ final class H2Housekeeping implements AutoCloseable {
         this.syncEvery = syncEvery(intervalMs, SYNC_INTERVAL_MS);
     }
 
-    /** Every how many rounds of {@code intervalMs} to fsync so that no two fsyncs are more than {@code syncMs} apart. */
+    /** Every how many rounds of {@code intervalMs} to fsync, so that no two fsyncs are over {@code syncMs} apart. */
     static long syncEvery(long intervalMs, long syncMs) {
         if (intervalMs <= 0) {
             throw new IllegalArgumentException("intervalMs must be positive, got " + intervalMs);
@@ -240,37 +240,41 @@ final class H2Housekeeping implements AutoCloseable {
         /** Percent of the rewritable chunks' bytes still live. */
         int rewritableFillRate(MVStore store) {
             try {
-                return (Integer) rewritableFillRate.invoke(store.getFileStore());
-            } catch (InvocationTargetException e) {
-                throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-            } catch (IllegalAccessException e) {
-                throw new IllegalStateException(e); // setAccessible succeeded in lookUp
+                return (Integer) invoke(rewritableFillRate, store.getFileStore());
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException(e); // the method declares none
             }
         }
 
         /** Whether it rewrote anything; false also when the store lock was busy for 10 ms (H2's own rule). */
         boolean rewrite(MVStore store, int fillRate, int bytes) {
             FileStore<?> fileStore = store.getFileStore();
-            // Whatever the callable throws, H2 treats as a store failure (it panics the store), as it would for its
-            // own call: so throw exactly what rewriteChunks threw, nothing of reflection's.
-            Callable<Boolean> op = () -> {
-                try {
-                    return (Boolean) rewriteChunks.invoke(fileStore, bytes, fillRate);
-                } catch (InvocationTargetException e) {
-                    if (e.getCause() instanceof Error error) {
-                        throw error;
-                    }
-                    throw (Exception) e.getCause();
-                }
-            };
+            // H2 panics the store on whatever the callable throws, as it would for its own call: so the callable
+            // throws exactly what rewriteChunks threw.
+            Callable<Boolean> op = () -> (Boolean) invoke(rewriteChunks, fileStore, bytes, fillRate);
             try {
-                return Boolean.TRUE.equals(underStoreLock.invoke(store, op));
+                return Boolean.TRUE.equals(invoke(underStoreLock, store, op));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        /** {@code method.invoke}, throwing what the method itself threw instead of reflection's wrapper. */
+        private static Object invoke(Method method, Object target, Object... args) throws Exception {
+            try {
+                return method.invoke(target, args);
             } catch (InvocationTargetException e) {
-                if (e.getCause() instanceof InterruptedException) {
-                    Thread.currentThread().interrupt();
-                    return false;
+                if (e.getCause() instanceof Error error) {
+                    throw error;
                 }
-                throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+                throw (Exception) e.getCause();
             } catch (IllegalAccessException e) {
                 throw new IllegalStateException(e); // setAccessible succeeded in lookUp
             }
