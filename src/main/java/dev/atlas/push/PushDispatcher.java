@@ -83,9 +83,33 @@ public class PushDispatcher {
         LOG.info(() -> "Push dispatcher started after event " + lastDispatched + ", " + senders.length + " sender thread(s)");
     }
 
-    /** Observes every committed event (fired by the task service after its commit). */
+    /** Events observed and not yet taken by the dispatcher thread, in the order they were fired. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<TaskEvent> committed = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** Whether a {@link #drainCommitted} is queued on the dispatcher thread and has not begun to drain. */
+    private final AtomicBoolean drainPending = new AtomicBoolean();
+
+    /**
+     * Observes every committed event (fired by the task service after its commit, on the committing thread). The
+     * event joins a queue that one task on the dispatcher thread drains: a transaction of ten changes fires ten
+     * events from its leader, which wakes the dispatcher once for all of them instead of once each (every wake-up is
+     * a system call inside the serialized write section).
+     */
     void onCommitted(@Observes TaskEvent event) {
-        run(() -> accept(event));
+        committed.add(event);
+        if (drainPending.compareAndSet(false, true)) {
+            run(this::drainCommitted);
+        }
+    }
+
+    /**
+     * Accepts every queued event. The flag is cleared before the queue is read: an event queued after the last
+     * read finds it clear and queues another drain, so none is left behind.
+     */
+    private void drainCommitted() {
+        drainPending.set(false);
+        for (TaskEvent e; (e = committed.poll()) != null; ) {
+            accept(e);
+        }
     }
 
     /** The highest event id announced by notifications since the last wake-up ran; 0: none. */
@@ -224,7 +248,7 @@ public class PushDispatcher {
      * it) is skipped: it gets every event after its hello, and none before.
      */
     private void dispatch(TaskEvent e) {
-        Outgoing out = new Outgoing(e, Envelope.of(e));
+        Outgoing out = new Outgoing(e);
         lastDispatched = e.id();
         metrics.eventCommitted();
         for (int i = 1; i < senders.length; i++) {
@@ -263,22 +287,29 @@ public class PushDispatcher {
     }
 
     /**
-     * One event on its way out: its envelope, serialized once, and its frame for each wire, built once, on
-     * first use, by whichever sender needs it first. Thread-safe.
+     * One event on its way out: its envelope, serialized once, and its frame for each wire, built once; both on
+     * first use, by whichever sender needs them first, so an event that no session may see is never serialized.
+     * Thread-safe.
      */
     private static final class Outgoing {
         private final TaskEvent event;
-        private final String envelope;
+        private String envelope;
         private final java.util.Map<Wire, Frame> frames = new java.util.IdentityHashMap<>(4);
 
-        Outgoing(TaskEvent event, String envelope) {
+        Outgoing(TaskEvent event) {
             this.event = event;
-            this.envelope = envelope;
         }
 
         synchronized Frame frame(Wire w) {
-            return frames.computeIfAbsent(w, wire -> Frame.event(wire.eventFrame(event.type().wireName(), event.id(), envelope),
-                    event.timestamp().toEpochMilli()));
+            Frame f = frames.get(w);
+            if (f == null) {
+                if (envelope == null) {
+                    envelope = Envelope.of(event);
+                }
+                f = Frame.event(w.eventFrame(event.type().wireName(), event.id(), envelope), event.timestamp().toEpochMilli());
+                frames.put(w, f);
+            }
+            return f;
         }
     }
 

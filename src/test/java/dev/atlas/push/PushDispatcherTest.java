@@ -2,6 +2,7 @@ package dev.atlas.push;
 
 import static dev.atlas.push.PushRig.firedOnly;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.atlas.event.EventType;
@@ -87,6 +88,44 @@ class PushDispatcherTest {
         assertEquals(List.of(201L), liveEvents(c, 1), "nothing was pushed twice");
         assertEquals(201, rig.dispatcher.lastDispatched());
         assertEquals(201, rig.dispatchedCount(), "each event dispatched once");
+    }
+
+    /**
+     * Committing threads fire at the same time, each its own events (as leaders of successive transactions do, and
+     * the dispatcher wakes once for whatever is queued): every event still arrives once, in id order.
+     */
+    @Test
+    void eventsFiredFromManyThreadsAtOnceArePushedInIdOrderExactlyOnce() throws Exception {
+        PushRig rig = rig(1);
+        rig.start();
+        Client c = rig.open();
+        assertEquals(0, c.hello());
+        int threads = 4;
+        int perThread = 500;
+        java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(threads);
+        List<Thread> firing = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            long first = t + 1;
+            Thread th = new Thread(() -> {
+                try {
+                    start.await();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+                for (long id = first; id <= (long) threads * perThread; id += threads) {
+                    rig.fire(firedOnly(id)); // thread t fires t+1, t+1+threads, ...: ids interleave across threads
+                }
+            });
+            th.start();
+            firing.add(th);
+        }
+        for (Thread th : firing) {
+            th.join(10_000);
+            assertFalse(th.isAlive(), "a firing thread did not finish");
+        }
+        assertEquals(range(1, (long) threads * perThread), liveEvents(c, threads * perThread));
+        assertEquals(threads * perThread, rig.barrier(), "the dispatcher had dispatched every event");
+        assertEquals(threads * perThread, rig.dispatchedCount(), "each event dispatched once");
     }
 
     @Test
@@ -197,9 +236,9 @@ class PushDispatcherTest {
     }
 
     /**
-     * Opens and firings are queued on the dispatcher thread in the order this test makes them, so each
-     * session's hello id is known exactly. With several senders, a session may register while a sender is still
-     * writing the event its hello names: it must not get that one.
+     * Each session opens once the dispatcher has dispatched everything fired before (the barrier), so its hello id is
+     * known exactly; what is fired after the open reaches the dispatcher after it. With several senders, a session
+     * may register while a sender is still writing the event its hello names: it must not get that one.
      */
     @ParameterizedTest(name = "{0} sender(s)")
     @ValueSource(ints = {1, 3})
@@ -217,6 +256,9 @@ class PushDispatcherTest {
         for (long id = 6; id <= last; id++) {
             rig.fire(firedOnly(id)); // past the outbox's last id: only the firing can deliver it
             if (id % 15 == 0) {
+                // the dispatcher takes whatever was fired when it wakes, so the hello is only known exactly once it
+                // has dispatched what was fired so far (the senders may still be writing it)
+                assertEquals(id, rig.barrier());
                 clients.add(rig.open());
                 expectedHello.add(id);
             }
