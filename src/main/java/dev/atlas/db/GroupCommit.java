@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.concurrent.atomic.LongAccumulator;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -164,42 +163,12 @@ public final class GroupCommit<C> {
      * advance); a shared transaction passes its units' keys to the prefetch first.
      */
     public <T> T submit(Object key, Unit<C, T> unit, Consumer<? super T> afterCommit) {
-        Waiter<C, T> me = new Waiter<>(key, unit, afterCommit, Thread.currentThread());
-        if (leader == me.thread) {
+        Waiter<C, T> me = new Waiter<>(key, unit, afterCommit, lock.newCondition());
+        if (leader == Thread.currentThread()) {
             runAlone(me); // from an afterCommit: the batch is committed, its lock released; waiting would deadlock
             return me.outcome();
         }
-        try {
-            List<Waiter<C, ?>> batch = takeTurn(me);
-            if (batch == null) {
-                return me.outcome(); // another leader's batch ran it, or it was failed
-            }
-            leader = me.thread;
-            try {
-                lead(batch);
-            } finally {
-                leader = null;
-                passLeadership();
-            }
-            return me.outcome();
-        } finally {
-            if (me.interrupted) {
-                Thread.currentThread().interrupt(); // waiting ignored it; the caller's thread keeps it
-            }
-        }
-    }
-
-    /**
-     * Queues {@code me} and waits until it is done (returns null) or first in the queue with no batch running: then
-     * it leads, and this returns its batch (itself first).
-     *
-     * <p>A waiting caller parks on its own thread, outside the lock, until the leader of its batch marks it done
-     * (or the previous leader calls it to lead): the leader wakes each caller of its batch directly, and the woken
-     * callers return without touching the lock. (Waiting on a condition of the lock instead, every woken caller
-     * would have to take the lock again to return, one after another, each woken by the one before, while new
-     * callers queue on the same lock.)
-     */
-    private <T> List<Waiter<C, ?>> takeTurn(Waiter<C, T> me) {
+        List<Waiter<C, ?>> batch;
         lock.lock();
         try {
             if (closed) {
@@ -210,67 +179,43 @@ public final class GroupCommit<C> {
             if (gathering && queue.size() >= maxBatch) {
                 gathered.signal();
             }
-            if (!leading && queue.peekFirst() == me) {
-                return takeLeadership(me);
+            while (!me.done && (leading || queue.peekFirst() != me)) {
+                me.turn.awaitUninterruptibly();
             }
+            if (me.done) {
+                return me.outcome();
+            }
+            leading = true;
+            gather();
+            if (me.done) { // closed while gathering: close() failed every queued unit, this one included
+                leading = false;
+                return me.outcome();
+            }
+            batch = new ArrayList<>(Math.min(queue.size(), maxBatch));
+            while (batch.size() < maxBatch && !queue.isEmpty()) {
+                batch.add(queue.pollFirst());
+            }
+            lastBatch = batch.size();
         } finally {
             lock.unlock();
         }
-        while (true) {
-            while (!me.done && !me.called) {
-                LockSupport.park(this);
-                if (Thread.interrupted()) {
-                    me.interrupted = true;
-                }
-            }
-            if (me.done) {
-                return null;
-            }
+        leader = Thread.currentThread();
+        try {
+            lead(batch);
+        } finally {
+            leader = null;
             lock.lock();
             try {
-                me.called = false;
-                if (me.done) {
-                    return null;
-                }
-                if (!leading && queue.peekFirst() == me) {
-                    return takeLeadership(me);
+                leading = false;
+                Waiter<C, ?> next = queue.peekFirst();
+                if (next != null) {
+                    next.turn.signal();
                 }
             } finally {
                 lock.unlock();
             }
         }
-    }
-
-    /** With the lock held, {@code me} first in the queue and no batch running: takes leadership and the batch. */
-    private List<Waiter<C, ?>> takeLeadership(Waiter<C, ?> me) {
-        leading = true;
-        gather();
-        if (me.done) { // closed while gathering: close() failed every queued unit, this one included
-            leading = false;
-            return null;
-        }
-        List<Waiter<C, ?>> batch = new ArrayList<>(Math.min(queue.size(), maxBatch));
-        while (batch.size() < maxBatch && !queue.isEmpty()) {
-            batch.add(queue.pollFirst());
-        }
-        lastBatch = batch.size();
-        return batch;
-    }
-
-    /** After a batch: the first caller still queued, if any, is called to lead the next one. */
-    private void passLeadership() {
-        Waiter<C, ?> next;
-        lock.lock();
-        try {
-            leading = false;
-            next = queue.peekFirst();
-        } finally {
-            lock.unlock();
-        }
-        if (next != null) {
-            next.called = true;
-            LockSupport.unpark(next.thread);
-        }
+        return me.outcome();
     }
 
     /**
@@ -366,8 +311,13 @@ public final class GroupCommit<C> {
                 afterCommit(batch.get(i), results[i]);
             }
         }
-        for (int i = 0; i < n; i++) {
-            complete(batch.get(i), alone[i] == null ? results[i] : null, alone[i]);
+        lock.lock();
+        try {
+            for (int i = 0; i < n; i++) {
+                completeLocked(batch.get(i), alone[i] == null ? results[i] : null, alone[i]);
+            }
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -408,28 +358,31 @@ public final class GroupCommit<C> {
         lock.lock();
         try {
             for (int i = from; i < batch.size(); i++) {
-                complete(batch.get(i), null, t);
+                completeLocked(batch.get(i), null, t);
             }
             for (Waiter<C, ?> w; (w = queue.pollFirst()) != null; ) {
-                complete(w, null, t);
+                completeLocked(w, null, t);
             }
         } finally {
             lock.unlock();
         }
     }
 
-    /**
-     * Completes a caller and wakes it. Each caller is completed by one thread only: a batch's callers by its leader
-     * (they left the queue when it took them), a queued caller by {@link #close} or {@link #failAll} under the lock.
-     */
-    private static void complete(Waiter<?, ?> w, Object result, Throwable failure) {
+    private void complete(Waiter<C, ?> w, Object result, Throwable failure) {
+        lock.lock();
+        try {
+            completeLocked(w, result, failure);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void completeLocked(Waiter<C, ?> w, Object result, Throwable failure) {
         if (!w.done) {
             w.result = result;
             w.failure = failure;
-            w.done = true; // volatile: publishes result and failure to the caller, who reads them after seeing done
-            if (w.thread != Thread.currentThread()) {
-                LockSupport.unpark(w.thread);
-            }
+            w.done = true;
+            w.turn.signal();
         }
     }
 
@@ -444,7 +397,7 @@ public final class GroupCommit<C> {
             gathered.signalAll();
             IllegalStateException stopping = new IllegalStateException("Atlas is shutting down");
             for (Waiter<C, ?> w; (w = queue.pollFirst()) != null; ) {
-                complete(w, null, stopping);
+                completeLocked(w, null, stopping);
             }
         } finally {
             lock.unlock();
@@ -513,25 +466,20 @@ public final class GroupCommit<C> {
         final Object key;
         final Unit<C, T> unit;
         final Consumer<? super T> afterCommit;
-        /** The caller's thread, which parks until {@link #done} or {@link #called}. */
-        final Thread thread;
-        /** Set last by whoever completes it, after {@link #result} and {@link #failure}. */
-        volatile boolean done;
-        /** Set by the previous leader: this caller may be first in the queue with no batch running. */
-        volatile boolean called;
+        final Condition turn;
+        // guarded by the GroupCommit's lock
+        boolean done;
         Object result;
         Throwable failure;
-        /** Whether the caller's thread was interrupted while it waited (restored when it returns). */
-        boolean interrupted;
 
-        Waiter(Object key, Unit<C, T> unit, Consumer<? super T> afterCommit, Thread thread) {
+        Waiter(Object key, Unit<C, T> unit, Consumer<? super T> afterCommit, Condition turn) {
             this.key = key;
             this.unit = unit;
             this.afterCommit = afterCommit;
-            this.thread = thread;
+            this.turn = turn;
         }
 
-        /** Read after {@code done} was seen. */
+        /** Read after {@code done} was seen under the lock. */
         @SuppressWarnings("unchecked")
         T outcome() {
             if (failure instanceof RuntimeException e) {
