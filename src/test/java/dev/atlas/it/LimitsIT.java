@@ -56,6 +56,31 @@ class LimitsIT {
                 "another token has its own budget");
     }
 
+    /**
+     * A keep-alive connection serves 1,000 requests (as the runbook's server.xml), not Tomcat's default 100: the
+     * 1,000th answer, and no earlier one, says it closes the connection.
+     */
+    @Test
+    void aKeepAliveConnectionServesAThousandRequests() throws Exception {
+        try (java.net.Socket s = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), server.port())) {
+            s.setSoTimeout(20_000);
+            java.io.OutputStream out = s.getOutputStream();
+            java.io.InputStream in = new java.io.BufferedInputStream(s.getInputStream());
+            byte[] request = ("GET /health/live HTTP/1.1\r\nHost: 127.0.0.1:" + server.port() + "\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            for (int i = 1; i <= 1000; i++) {
+                out.write(request);
+                out.flush();
+                String head = RawHttp.readHead(in);
+                assertTrue(head.startsWith("HTTP/1.1 200"), "answer " + i + ": " + head);
+                RawHttp.skipBody(in, head);
+                boolean closes = head.toLowerCase(java.util.Locale.ROOT).contains("\r\nconnection: close");
+                assertEquals(i == 1000, closes, "answer " + i + " closes the connection: " + head);
+            }
+            assertEquals(-1, in.read(), "closed after the 1,000th answer");
+        }
+    }
+
     @Test
     void tooManyClientMessagesCloseWith1008() {
         WsClient c = WsClient.connectReady(server.wsUri("/ws?access_token=" + Tokens.admin()));
