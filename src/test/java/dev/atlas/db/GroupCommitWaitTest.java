@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * How callers wait for their batch: each parks on its own thread until its batch's leader completes it or the previous
- * leader calls it to lead. A caller that is never woken hangs its test, and the timeout fails it.
+ * How callers wait for their batch: until its leader completed them, or until it is their turn to lead. A caller that
+ * is never woken hangs its test, and the timeout fails it.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class GroupCommitWaitTest {
