@@ -90,9 +90,10 @@ public class PushDispatcher {
 
     /**
      * Observes every committed event (fired by the task service after its commit, on the committing thread). The
-     * event joins a queue that one task on the dispatcher thread drains: a transaction of ten changes fires ten
-     * events from its leader, which wakes the dispatcher once for all of them instead of once each (every wake-up is
-     * a system call inside the serialized write section).
+     * event joins a queue that one task on the dispatcher thread drains, and a drain is scheduled only when none is
+     * pending: events fired while the dispatcher is busy ride along with the pending drain instead of each queuing a
+     * task. (Under the REST mix the dispatcher usually drains before a leader fires its next event, so most events
+     * still schedule one: benchmarks.md, sixteenth session.)
      */
     void onCommitted(@Observes TaskEvent event) {
         committed.add(event);
