@@ -75,62 +75,6 @@ final class RawHttp {
         }
     }
 
-    /** Reads one reply head (status line and headers, without the blank line after them) from a kept-alive connection. */
-    static String readHead(InputStream in) throws IOException {
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        int matched = 0;
-        while (matched < 4) {
-            int b = in.read();
-            if (b < 0) {
-                throw new IOException("connection closed inside a reply head: " + head.toString(StandardCharsets.US_ASCII));
-            }
-            matched = (b == (matched % 2 == 0 ? '\r' : '\n')) ? matched + 1 : (b == '\r' ? 1 : 0);
-            head.write(b);
-        }
-        String text = head.toString(StandardCharsets.US_ASCII);
-        return text.substring(0, text.length() - 4);
-    }
-
-    /** Skips the body of the reply whose head {@link #readHead} returned (Content-Length or chunked). */
-    static void skipBody(InputStream in, String head) throws IOException {
-        String lower = head.toLowerCase(Locale.ROOT);
-        int at = lower.indexOf("\r\ncontent-length:");
-        if (at >= 0) {
-            int end = lower.indexOf("\r\n", at + 2);
-            long n = Long.parseLong(head.substring(at + "\r\ncontent-length:".length(), end < 0 ? head.length() : end).strip());
-            in.readNBytes((int) n);
-            return;
-        }
-        if (!lower.contains("\r\ntransfer-encoding: chunked")) {
-            throw new IOException("a reply without a length on a kept-alive connection: " + head);
-        }
-        while (true) {
-            String size = readLine(in);
-            int semicolon = size.indexOf(';');
-            int n = Integer.parseInt((semicolon < 0 ? size : size.substring(0, semicolon)).strip(), 16);
-            if (n == 0) {
-                while (!readLine(in).isEmpty()) { // trailers
-                }
-                return;
-            }
-            in.readNBytes(n);
-            readLine(in);
-        }
-    }
-
-    private static String readLine(InputStream in) throws IOException {
-        ByteArrayOutputStream line = new ByteArrayOutputStream();
-        for (int b; (b = in.read()) != '\n'; ) {
-            if (b < 0) {
-                throw new IOException("connection closed inside a chunked body");
-            }
-            if (b != '\r') {
-                line.write(b);
-            }
-        }
-        return line.toString(StandardCharsets.US_ASCII);
-    }
-
     /** An HTTP/1.0 GET (so that no reply is chunked) from {@code from} with these headers. */
     static Reply get(String from, int port, String path, Map<String, String> headers) {
         StringBuilder req = new StringBuilder("GET " + path + " HTTP/1.0\r\n");

@@ -176,12 +176,16 @@ final class RawWebSocket implements AutoCloseable {
     static HttpAnswer request(int port, String method, String pathAndQuery, Map<String, String> headers) {
         try (Socket s = connect(port)) {
             writeRequest(s.getOutputStream(), method, pathAndQuery, headers);
-            HttpAnswer head = readHead(s.getInputStream());
-            byte[] body = readBody(s.getInputStream(), head);
-            return new HttpAnswer(head.status(), head.statusLine(), head.headers(), body);
+            return readAnswer(s.getInputStream());
         } catch (IOException e) {
             throw new AssertionError(method + " " + pathAndQuery + " failed", e);
         }
+    }
+
+    /** Reads one answer (head, and its body when it declares one) from a connection that may carry more. */
+    static HttpAnswer readAnswer(InputStream in) throws IOException {
+        HttpAnswer head = readHead(in);
+        return new HttpAnswer(head.status(), head.statusLine(), head.headers(), readBody(in, head));
     }
 
     private static void writeRequest(OutputStream out, String method, String target, Map<String, String> headers)
