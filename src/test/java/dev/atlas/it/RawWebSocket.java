@@ -283,7 +283,8 @@ final class RawWebSocket implements AutoCloseable {
         while (off < n) {
             int r = in.read(b, off, (int) n - off);
             if (r < 0) {
-                throw new EOFException("connection ended after " + off + " of " + n + " bytes");
+                throw new EOFException("connection ended after " + off + " of " + n + " bytes ("
+                        + new String(b, 0, off, StandardCharsets.ISO_8859_1) + ")");
             }
             off += r;
         }
@@ -388,7 +389,13 @@ final class RawWebSocket implements AutoCloseable {
             throw new IOException("frame length " + len);
         }
         byte[] key = masked ? readExactly(in, 4) : null;
-        byte[] payload = readExactly(in, len);
+        byte[] payload;
+        try {
+            payload = readExactly(in, len);
+        } catch (EOFException e) {
+            throw new EOFException(e.getMessage() + " of a frame with first byte 0x" + Integer.toHexString(b0)
+                    + " (opcode " + (b0 & 0xF) + ")");
+        }
         if (masked) {
             for (int i = 0; i < payload.length; i++) {
                 payload[i] ^= key[i & 3];
