@@ -230,15 +230,22 @@ public final class SessionWriter {
 
         @Override
         public void accept(Throwable t) {
+            boolean inline;
+            synchronized (SessionWriter.this) {
+                if (completed) {
+                    // A second completion of one send: Tomcat can dispatch one when it fails a write in flight as it
+                    // closes on a protocol violation (docs/architecture.md). The first decided; this one changes nothing.
+                    return;
+                }
+                completed = true;
+                failure = t;
+                inline = !returned;
+            }
             if (t == null && committedAt != 0) {
                 eventSent.accept(committedAt);
             }
-            synchronized (SessionWriter.this) {
-                completed = true;
-                failure = t;
-                if (!returned) {
-                    return; // inline: the pump loop goes on
-                }
+            if (inline) {
+                return; // the pump loop goes on
             }
             if (t != null) {
                 close(CloseCodes.INTERNAL_ERROR, "send failed");

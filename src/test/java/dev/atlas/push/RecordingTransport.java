@@ -61,8 +61,11 @@ final class RecordingTransport implements Transport {
         throwOnSend = e;
     }
 
-    /** Completes the oldest pending send (null: success), outside this transport's lock. */
-    void completeNext(Throwable failure) {
+    /**
+     * Completes the oldest pending send (null: success), outside this transport's lock, and returns its completion
+     * handler, so that a test can call it once more as a faulty container would.
+     */
+    Consumer<Throwable> completeNext(Throwable failure) {
         Consumer<Throwable> done;
         synchronized (this) {
             done = pending.poll();
@@ -71,6 +74,7 @@ final class RecordingTransport implements Transport {
             throw new AssertionError("no send is pending");
         }
         done.accept(failure);
+        return done;
     }
 
     synchronized List<String> sent() {

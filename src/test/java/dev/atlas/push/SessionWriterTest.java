@@ -120,6 +120,34 @@ class SessionWriterTest {
         assertFalse(w.isClosed());
     }
 
+    /**
+     * Tomcat can complete one asynchronous send twice: when its reader closes on a protocol violation it fails the
+     * write in flight, and the write's own completion may still be dispatched (docs/architecture.md, "A Tomcat race on
+     * protocol violations"). The first completion decides; a second must neither start another send while one is in
+     * flight nor close a healthy session.
+     */
+    @Test
+    void aSecondCompletionOfTheSameSendIsIgnored() {
+        SessionWriter w = new SessionWriter(transport, 100, LOTS);
+        assertTrue(w.offer("m1"));
+        assertTrue(w.offer("m2"));
+        assertTrue(w.offer("m3"));
+        Consumer<Throwable> first = transport.completeNext(null);
+        assertEquals(List.of("m1", "m2"), transport.sent());
+
+        first.accept(null);
+        assertEquals(List.of("m1", "m2"), transport.sent(), "m3 waits for m2's completion, not m1's second one");
+        first.accept(new IOException("the container failed the write it had completed"));
+        assertFalse(w.isClosed(), "a late failure of a send that succeeded closes nothing");
+        assertTrue(transport.closes().isEmpty());
+
+        transport.completeNext(null);
+        assertEquals(List.of("m1", "m2", "m3"), transport.sent());
+        transport.completeNext(null);
+        assertEquals(0, transport.overlappingSends());
+        assertEquals(0, w.queued());
+    }
+
     @Test
     void inlineCompletionSendsEverythingInOrder() {
         transport.completeInline();
