@@ -3,6 +3,12 @@ package dev.atlas.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.BufferedInputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -62,12 +68,12 @@ class LimitsIT {
      */
     @Test
     void aKeepAliveConnectionServesAThousandRequests() throws Exception {
-        try (java.net.Socket s = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), server.port())) {
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
             s.setSoTimeout(20_000);
-            java.io.OutputStream out = s.getOutputStream();
-            java.io.InputStream in = new java.io.BufferedInputStream(s.getInputStream());
+            OutputStream out = s.getOutputStream();
+            InputStream in = new BufferedInputStream(s.getInputStream());
             byte[] request = ("GET /health/live HTTP/1.1\r\nHost: 127.0.0.1:" + server.port() + "\r\n\r\n")
-                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+                    .getBytes(StandardCharsets.US_ASCII);
             for (int i = 1; i <= 1000; i++) {
                 out.write(request);
                 out.flush();

@@ -82,17 +82,26 @@ class WebSocketProtocolIT {
         RawWebSocket c = open();
         try {
             assertEquals("hello", json(c.nextText()).path("event").asText());
-            byte[] token = new byte[8];
-            ThreadLocalRandom.current().nextBytes(token);
-            c.send(true, PING, token);
-            RawWebSocket.Frame pong = c.next();
-            assertEquals(PONG, pong.opcode(), "the answer to the settling ping: " + pong);
-            assertArrayEquals(token, pong.payload(), "the settling ping's pong echoes its payload");
+            pingAndAwaitItsPong(c, 8);
         } catch (IOException | AssertionError | RuntimeException e) {
             c.close();
             throw e;
         }
         return c;
+    }
+
+    /**
+     * Sends a control ping with {@code length} random bytes and requires the next frame (server pings aside) to be a
+     * FIN pong echoing them exactly.
+     */
+    private static void pingAndAwaitItsPong(RawWebSocket c, int length) throws IOException {
+        byte[] payload = new byte[length];
+        ThreadLocalRandom.current().nextBytes(payload);
+        c.send(true, PING, payload);
+        RawWebSocket.Frame f = c.next();
+        assertEquals(PONG, f.opcode(), "the answer to a ping: " + f);
+        assertTrue(f.fin(), f.toString());
+        assertArrayEquals(payload, f.payload(), "the pong echoes the ping's payload");
     }
 
     private static JsonNode json(String text) {
@@ -239,13 +248,7 @@ class WebSocketProtocolIT {
     @Test
     void aPingWithA125BytePayloadIsEchoedExactlyInThePong() throws IOException {
         try (RawWebSocket c = ready()) {
-            byte[] payload = new byte[125];
-            ThreadLocalRandom.current().nextBytes(payload);
-            c.send(true, PING, payload);
-            RawWebSocket.Frame f = c.next();
-            assertEquals(PONG, f.opcode(), f.toString());
-            assertTrue(f.fin());
-            assertArrayEquals(payload, f.payload());
+            pingAndAwaitItsPong(c, 125);
         }
     }
 
