@@ -28,6 +28,33 @@ CATALINA_OPTS="$CATALINA_OPTS -Dorg.apache.tomcat.websocket.DEFAULT_BUFFER_SIZE=
 # UTC and UTF-8 regardless of the host's locale (event timestamps are UTC anyway).
 CATALINA_OPTS="$CATALINA_OPTS -Duser.timezone=UTC -Dfile.encoding=UTF-8"
 
+# Request threads: virtual threads instead of Tomcat's pool (the connector's useVirtualThreads in server.xml reads
+# -Datlas.virtualThreads). On the pool every request is handed from the poller to a pooled thread and every write
+# waiting for its group commit parks that thread: futex calls and context switches, ~a fifth of a request's CPU on two
+# cores. Virtual threads park and resume on a few carrier threads without them (docs/benchmarks.md, eighteenth
+# session: ~20 % less CPU per request). ATLAS_VIRTUAL_THREADS, as for the embedded run: auto (default) = on from Java 24,
+# where a virtual thread waiting inside synchronized code (EclipseLink, H2) no longer holds its carrier; on = from
+# Java 21; off = the pool. Tomcat refuses useVirtualThreads before Java 21.
+atlas_java="java"
+if [ -n "${JRE_HOME:-}" ]; then atlas_java="$JRE_HOME/bin/java"; elif [ -n "${JAVA_HOME:-}" ]; then atlas_java="$JAVA_HOME/bin/java"; fi
+atlas_java_feature=$("$atlas_java" -version 2>&1 | sed -n 's/.* version "\([0-9]*\).*/\1/p' | head -n 1)
+atlas_java_feature="${atlas_java_feature:-0}"
+case "$(printf '%s' "${ATLAS_VIRTUAL_THREADS:-auto}" | tr 'A-Z' 'a-z' | tr -d ' ')" in
+  auto) if [ "$atlas_java_feature" -ge 24 ]; then atlas_virtual=true; else atlas_virtual=false; fi ;;
+  off) atlas_virtual=false ;;
+  on)
+    if [ "$atlas_java_feature" -lt 21 ]; then
+      echo "atlas: ATLAS_VIRTUAL_THREADS=on needs Java 21 or later; $atlas_java is Java $atlas_java_feature (use auto or off)" >&2
+      exit 1
+    fi
+    atlas_virtual=true ;;
+  *)
+    echo "atlas: ATLAS_VIRTUAL_THREADS must be auto, on or off, got '${ATLAS_VIRTUAL_THREADS}'" >&2
+    exit 1 ;;
+esac
+CATALINA_OPTS="$CATALINA_OPTS -Datlas.virtualThreads=$atlas_virtual"
+unset atlas_java atlas_java_feature atlas_virtual
+
 # Module access (JDK 17). Tomcat's catalina.sh already adds, for Tomcat itself:
 #   --add-opens=java.base/java.lang=ALL-UNNAMED          --add-opens=java.base/java.lang.reflect=ALL-UNNAMED
 #   --add-opens=java.base/java.io=ALL-UNNAMED            --add-opens=java.base/java.util=ALL-UNNAMED

@@ -10,6 +10,7 @@ package dev.atlas.config;
 public enum Setting {
     PORT("3001", "HTTP port of the embedded run (ignored inside a stock Tomcat)."),
     BIND_ADDRESS("0.0.0.0", "Address the embedded run listens on."),
+    VIRTUAL_THREADS("auto", "Embedded run: serve requests and the container's WebSocket work on virtual threads instead of Tomcat's thread pool. auto: on from Java 24 (where a virtual thread waiting inside synchronized code no longer holds its carrier thread), off before. on: from Java 21. off: the thread pool. In a stock Tomcat, conf/tomcat/setenv.sh reads the same variable."),
     MAX_CONNECTIONS("20000", "Embedded run: connections Tomcat keeps open at once (every WebSocket and held long-poll is one for its whole life; Tomcat's own default is 8192). In a stock Tomcat, maxConnections in server.xml."),
     DATA_DIR("./data", "Directory of the embedded H2 database files."),
     DB_URL("", "JDBC URL. Empty: H2 file database under ATLAS_DATA_DIR. A jdbc:postgresql: URL switches to PostgreSQL."),

@@ -1,6 +1,7 @@
 package dev.atlas.server;
 
 import dev.atlas.config.AtlasConfig;
+import dev.atlas.config.ConfigException;
 import dev.atlas.config.Setting;
 import java.io.File;
 import java.io.IOException;
@@ -63,6 +64,14 @@ public final class AtlasServer {
         if (System.getProperty(WS_BUFFER_PROPERTY) == null) {
             System.setProperty(WS_BUFFER_PROPERTY, Integer.toString(WS_BUFFER_BYTES));
         }
+        boolean virtual;
+        try {
+            virtual = RequestThreads.virtual(config);
+        } catch (ConfigException e) {
+            System.err.println("atlas: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
         Tomcat tomcat = start(war, config);
         String host = bindAddress(config);
         String shown = host.equals("0.0.0.0") ? "localhost" : host;
@@ -72,7 +81,9 @@ public final class AtlasServer {
                 "  REST API   http://" + shown + ":" + port + "/api/tasks",
                 "  WebSocket  ws://" + shown + ":" + port + "/ws",
                 "  Socket.IO  http://" + shown + ":" + port + "/socket.io/",
-                "  Data       " + Path.of(config.get(Setting.DATA_DIR)).toAbsolutePath().normalize()));
+                "  Data       " + Path.of(config.get(Setting.DATA_DIR)).toAbsolutePath().normalize(),
+                "  Threads    " + (virtual ? "virtual (Java " : "Tomcat's pool (Java ") + Runtime.version().feature()
+                        + ", " + Setting.VIRTUAL_THREADS.envName() + "=" + config.get(Setting.VIRTUAL_THREADS) + ")"));
         printTokens(tomcat, shown, port);
         tomcat.getServer().await();
     }
@@ -173,6 +184,10 @@ public final class AtlasServer {
         connector.setProperty("maxKeepAliveRequests", String.valueOf(MAX_KEEP_ALIVE_REQUESTS));
         // Without this Tomcat logs a BindException on a busy port and keeps running on port -1.
         connector.setThrowOnFailure(true);
+        // Requests, and the container's WebSocket reads and send completions, on virtual threads where the JVM allows
+        // it safely (ATLAS_VIRTUAL_THREADS, RequestThreads): no thread hand-off system calls per request or per parked
+        // write. conf/tomcat/setenv.sh makes the same choice for a stock Tomcat.
+        connector.setProperty("useVirtualThreads", String.valueOf(RequestThreads.virtual(config)));
         return connector;
     }
 

@@ -23,6 +23,14 @@ import java.util.Map;
 public final class AtlasProcess implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
 
+    /**
+     * The Java the servers run on: {@code -Datlas.it.java=<JDK home>}, or else the newest JDK under /usr/lib/jvm that is
+     * at least as new as the test JVM (on this kind of machine Temurin 25, where the embedded run serves requests on
+     * virtual threads: the deployment docs/deploy.md recommends), or else the test JVM's own. The in-process
+     * (Arquillian) and stock-Tomcat tests run on the test JVM, on Tomcat's thread pool: both modes are covered.
+     */
+    static final Path JAVA = chooseJava();
+
     private final String name;
     private final Map<String, String> env;
     private final int port;
@@ -75,6 +83,59 @@ public final class AtlasProcess implements AutoCloseable {
         }
     }
 
+    private static Path chooseJava() {
+        String chosen = System.getProperty("atlas.it.java", "");
+        if (!chosen.isBlank()) {
+            Path home = Path.of(chosen);
+            if (!Files.isExecutable(home.resolve("bin").resolve("java"))) {
+                throw new IllegalStateException("-Datlas.it.java=" + chosen + " is not a JDK home (no bin/java)");
+            }
+            return home;
+        }
+        Path best = Path.of(System.getProperty("java.home"));
+        int bestFeature = Runtime.version().feature();
+        Path jvms = Path.of("/usr/lib/jvm");
+        if (Files.isDirectory(jvms)) {
+            try (var homes = Files.list(jvms)) {
+                for (Path home : homes.sorted().toList()) {
+                    int feature = javaFeature(home);
+                    if (feature > bestFeature && Files.isExecutable(home.resolve("bin").resolve("java"))) {
+                        best = home;
+                        bestFeature = feature;
+                    }
+                }
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return best;
+    }
+
+    /** The feature version of the JDK at {@code home} from its {@code release} file ({@code JAVA_VERSION="25.0.3"}); 0 if unknown. */
+    static int javaFeature(Path home) {
+        try {
+            for (String line : Files.readAllLines(home.resolve("release"))) {
+                if (line.startsWith("JAVA_VERSION=")) {
+                    String v = line.substring("JAVA_VERSION=".length()).replace("\"", "");
+                    String major = v.startsWith("1.") ? v.substring(2) : v;
+                    int end = 0;
+                    while (end < major.length() && Character.isDigit(major.charAt(end))) {
+                        end++;
+                    }
+                    return end == 0 ? 0 : Integer.parseInt(major.substring(0, end));
+                }
+            }
+        } catch (IOException e) {
+            return 0;
+        }
+        return 0;
+    }
+
+    /** The server process's id (for diagnostics such as {@code jcmd}). */
+    public long pid() {
+        return process.pid();
+    }
+
     public static Path target() {
         return Path.of(System.getProperty("atlas.war", "target/atlas.war")).toAbsolutePath().getParent();
     }
@@ -84,7 +145,7 @@ public final class AtlasProcess implements AutoCloseable {
         try {
             Files.createDirectories(log.getParent());
             List<String> cmd = new ArrayList<>();
-            cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            cmd.add(JAVA.resolve("bin").resolve("java").toString());
             cmd.add("-Xmx512m");
             cmd.add("-jar");
             cmd.add(System.getProperty("atlas.launcher", "target/atlas-server.jar"));

@@ -30,4 +30,13 @@ class AtlasServerConnectorTest {
         assertEquals("1024", String.valueOf(c.getProperty("socket.appReadBufSize")));
         assertEquals("1024", String.valueOf(c.getProperty("socket.appWriteBufSize")));
     }
+
+    @Test
+    void virtualThreadsFollowTheSettingAndTheRuntime() {
+        boolean unpinned = Runtime.version().feature() >= RequestThreads.FIRST_UNPINNED;
+        assertEquals(String.valueOf(unpinned),
+                String.valueOf(AtlasServer.connector(AtlasConfig.load(Map.of(), null)).getProperty("useVirtualThreads")));
+        assertEquals("false", String.valueOf(AtlasServer.connector(
+                AtlasConfig.load(Map.of("ATLAS_VIRTUAL_THREADS", "off"), null)).getProperty("useVirtualThreads")));
+    }
 }
