@@ -32,7 +32,8 @@ CATALINA_OPTS="$CATALINA_OPTS -Duser.timezone=UTC -Dfile.encoding=UTF-8"
 # -Datlas.virtualThreads). On the pool every request is handed from the poller to a pooled thread and every write
 # waiting for its group commit parks that thread: futex calls and context switches, ~a fifth of a request's CPU on two
 # cores. Virtual threads park and resume on a few carrier threads without them (docs/benchmarks.md, eighteenth
-# session: ~20 % less CPU per request). ATLAS_VIRTUAL_THREADS, as for the embedded run: auto (default) = on from Java 24,
+# session: a fifth to a quarter less CPU per REST request, but a fifth more per WebSocket delivery: a node that mostly
+# pushes events to many clients may prefer off). ATLAS_VIRTUAL_THREADS, as for the embedded run: auto (default) = on from Java 24,
 # where a virtual thread waiting inside synchronized code (EclipseLink, H2) no longer holds its carrier; on = from
 # Java 21; off = the pool. Tomcat refuses useVirtualThreads before Java 21.
 atlas_java="java"
