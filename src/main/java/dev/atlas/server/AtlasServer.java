@@ -68,7 +68,7 @@ public final class AtlasServer {
         try {
             virtual = RequestThreads.virtual(config);
         } catch (ConfigException e) {
-            System.err.println("atlas: " + e.getMessage());
+            LOG.severe(e.getMessage()); // a setting the launcher cannot honour: the reason, not a stack trace
             System.exit(2);
             return;
         }

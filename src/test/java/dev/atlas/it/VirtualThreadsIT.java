@@ -1,6 +1,8 @@
 package dev.atlas.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -71,7 +73,7 @@ class VirtualThreadsIT {
             for (int i = 0; i < 50; i++) {
                 assertEquals(200, offApi.get("/api/tasks?limit=1").status());
             }
-            assertTrue(!pooledRequestThreads(off).isEmpty(), "no pooled request thread with ATLAS_VIRTUAL_THREADS=off");
+            assertFalse(pooledRequestThreads(off).isEmpty(), "no pooled request thread with ATLAS_VIRTUAL_THREADS=off");
         }
     }
 
@@ -124,7 +126,7 @@ class VirtualThreadsIT {
     void aValueItCannotHonourStopsTheServerNamingTheSetting() throws Exception {
         AtlasProcess.wipeData("virtual-threads-bad");
         AtlasProcess bad = new AtlasProcess("virtual-threads-bad", Map.of("ATLAS_VIRTUAL_THREADS", "sometimes"));
-        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, bad::start);
+        IllegalStateException e = assertThrows(IllegalStateException.class, bad::start);
         assertTrue(e.getMessage().contains("Atlas exited with 2"), e::getMessage);
         assertTrue(e.getMessage().contains("ATLAS_VIRTUAL_THREADS must be auto, on or off, got 'sometimes'"), e::getMessage);
     }
