@@ -3,7 +3,7 @@
 import { Worker } from 'node:worker_threads';
 import { appendFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { cpuSeconds, rssKiB, isJava, javaGcAndHeap, serverSample, commCpuSeconds, machineCpuSeconds } from './lib/proc.mjs';
+import { cpuSeconds, rssKiB, isJava, javaGcAndHeap, javaRuntime, serverSample, commCpuSeconds, machineCpuSeconds } from './lib/proc.mjs';
 import { summary, r2, r3, nowMs } from './lib/stats.mjs';
 import { client, mintAdminToken } from './lib/http.mjs';
 
@@ -139,7 +139,7 @@ function emit(result) {
 function header() {
   return {
     scenario, label: args.label || null, date: new Date().toISOString(), url: args.url, path: scenario === 'rest' ? null : path,
-    workers: workersN, deflate: !!args.deflate, serverPid: pid,
+    workers: workersN, deflate: !!args.deflate, serverPid: pid, serverRuntime: javaRuntime(pid),
   };
 }
 

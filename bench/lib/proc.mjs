@@ -1,6 +1,7 @@
 // Readings of a process from /proc (Linux): CPU time and resident memory. Used for the server (--pid) and for
 // the generator itself, so that on a shared 2-core machine the reader can see who used the CPU.
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { execFileSync } from 'node:child_process';
 
 const CLK_TCK = (() => {
@@ -60,6 +61,33 @@ export function isJava(pid) {
     return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0].endsWith('java');
   } catch {
     return false;
+  }
+}
+
+/**
+ * For a JVM: the Java runtime it runs on and how its requests are threaded, so that a result says what it measured.
+ * `java` is JAVA_VERSION from the `release` file of the JDK its executable belongs to; `virtualThreads` is the value
+ * the server was started with: `-Datlas.virtualThreads=` on its command line (what conf/tomcat/setenv.sh decided),
+ * else ATLAS_VIRTUAL_THREADS from its environment (the embedded run decides from it and the Java version), else
+ * "auto" (the default). Null for another process, or when /proc cannot be read.
+ */
+export function javaRuntime(pid) {
+  if (!pid || !isJava(pid)) return null;
+  try {
+    const home = dirname(dirname(readlinkSync(`/proc/${pid}/exe`)));
+    let java = null;
+    try {
+      const m = /^JAVA_VERSION="([^"]*)"/m.exec(readFileSync(`${home}/release`, 'utf8'));
+      java = m ? m[1] : null;
+    } catch {
+      // a JRE without a release file: the version stays unknown
+    }
+    const decided = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').find((a) => a.startsWith('-Datlas.virtualThreads='));
+    const setting = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').find((a) => a.startsWith('ATLAS_VIRTUAL_THREADS='));
+    const virtualThreads = decided ? decided.slice(decided.indexOf('=') + 1) : setting ? setting.slice(setting.indexOf('=') + 1) : 'auto';
+    return { javaHome: home, java, virtualThreads };
+  } catch {
+    return null;
   }
 }
 
