@@ -83,7 +83,12 @@ export function javaRuntime(pid) {
       // a JRE without a release file: the version stays unknown
     }
     const decided = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').find((a) => a.startsWith('-Datlas.virtualThreads='));
-    const setting = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').find((a) => a.startsWith('ATLAS_VIRTUAL_THREADS='));
+    let setting = null;
+    try {
+      setting = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').find((a) => a.startsWith('ATLAS_VIRTUAL_THREADS='));
+    } catch {
+      // another user's process: its environment is not readable, so the setting is reported as its default
+    }
     const virtualThreads = decided ? decided.slice(decided.indexOf('=') + 1) : setting ? setting.slice(setting.indexOf('=') + 1) : 'auto';
     return { javaHome: home, java, virtualThreads };
   } catch {
