@@ -116,17 +116,11 @@ public final class AtlasProcess implements AutoCloseable {
         try {
             for (String line : Files.readAllLines(home.resolve("release"))) {
                 if (line.startsWith("JAVA_VERSION=")) {
-                    String v = line.substring("JAVA_VERSION=".length()).replace("\"", "");
-                    String major = v.startsWith("1.") ? v.substring(2) : v;
-                    int end = 0;
-                    while (end < major.length() && Character.isDigit(major.charAt(end))) {
-                        end++;
-                    }
-                    return end == 0 ? 0 : Integer.parseInt(major.substring(0, end));
+                    return Runtime.Version.parse(line.substring("JAVA_VERSION=".length()).replace("\"", "")).feature();
                 }
             }
-        } catch (IOException e) {
-            return 0;
+        } catch (IOException | IllegalArgumentException e) {
+            return 0; // no release file, or a version Runtime.Version cannot read (1.8.0_…): not a candidate
         }
         return 0;
     }
