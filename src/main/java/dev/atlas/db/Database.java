@@ -40,6 +40,7 @@ public class Database {
     private HikariDataSource dataSource;
     private H2Housekeeping h2Housekeeping;
     private EntityManagerFactory emf;
+    private CacheLease cacheLease;
     private boolean postgres;
     private String url;
     private String user;
@@ -66,6 +67,8 @@ public class Database {
         user = config.get(Setting.DB_USER);
         password = config.get(Setting.DB_PASSWORD);
         postgres = url.startsWith("jdbc:postgresql:");
+        boolean cacheAllowed = readCacheAllowed(config); // refused before anything starts
+        int cacheSize = readCacheSize(config);
         if (!postgres && !url.startsWith("jdbc:h2:")) {
             throw new ConfigException("ATLAS_DB_URL must be a jdbc:h2: or jdbc:postgresql: URL, got '" + url + "'");
         }
@@ -109,6 +112,8 @@ public class Database {
         emf = Persistence.createEntityManagerFactory("atlas", props);
         if (postgres) {
             warnIfNotVacuumed();
+            cacheLease = new CacheLease(this, cacheAllowed, cacheSize);
+            cacheLease.start(config.getLong(Setting.DB_CONNECT_TIMEOUT_MS));
         }
         LOG.info(() -> "Database ready: " + redact(url));
     }
@@ -211,6 +216,25 @@ public class Database {
 
     public boolean isPostgres() {
         return postgres;
+    }
+
+    /** On PostgreSQL, this node's part in deciding who may cache reads (see {@link CacheLease}); null on H2. */
+    public CacheLease cacheLease() {
+        return cacheLease;
+    }
+
+    /** {@code ATLAS_READ_CACHE}: auto (true) or off (false), anything else refused. */
+    static boolean readCacheAllowed(AtlasConfig config) {
+        String v = config.get(Setting.READ_CACHE).trim().toLowerCase(java.util.Locale.ROOT);
+        return switch (v) {
+            case "auto" -> true;
+            case "off" -> false;
+            default -> throw new ConfigException(Setting.READ_CACHE.envName() + " must be auto or off, got '" + v + "'");
+        };
+    }
+
+    static int readCacheSize(AtlasConfig config) {
+        return (int) config.getLong(Setting.READ_CACHE_SIZE, 1_000, 10_000_000, "tasks");
     }
 
     /**
@@ -331,6 +355,9 @@ public class Database {
 
     @PreDestroy
     public void close() {
+        if (cacheLease != null) {
+            cacheLease.close(); // first: its cache off before anything else goes
+        }
         if (h2Housekeeping != null) {
             h2Housekeeping.close();
         }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.atlas.config.AtlasConfig;
 import dev.atlas.config.Setting;
+import dev.atlas.db.CacheLease;
 import dev.atlas.db.Database;
 import dev.atlas.db.GroupCommit;
 import dev.atlas.event.EventLog;
@@ -47,7 +48,11 @@ public class TaskService {
     private TaskRules rules;
     private Assignees assignees = Assignees.ANY;
     private Consumer<TaskEvent> publisher;
-    private GroupCommit<EventLog.Appender> writes;
+    private GroupCommit<Tx> writes;
+    /** On PostgreSQL, this node's part in the cache lock; null on H2. */
+    private CacheLease lease;
+    /** The read cache; null when this node never caches (H2, or ATLAS_READ_CACHE=off). */
+    private TaskCache cache;
 
     /** For CDI proxies only. */
     protected TaskService() {
@@ -86,7 +91,57 @@ public class TaskService {
         if (maxBatch < 1) {
             throw new dev.atlas.config.ConfigException(Setting.DB_WRITE_BATCH_MAX.envName() + " must be at least 1, got " + maxBatch);
         }
-        this.writes = new GroupCommit<>(db, eventLog::begin, TaskService::failsAlone, maxBatch, gather, this::loadTasks);
+        this.writes = new GroupCommit<>(db, this::begin, TaskService::failsAlone, maxBatch, gather, this::loadTasks);
+        this.lease = db.cacheLease();
+        if (lease != null && lease.mayCache()) {
+            this.cache = new TaskCache(lease.cacheSize(), lease::servable);
+            lease.holder(cache);
+        }
+    }
+
+    /**
+     * The start of every write transaction: on PostgreSQL the cache lock's fence (no other node caches while this
+     * transaction runs, or this node does and knows it), then the event lock ({@link EventLog#begin}).
+     */
+    private Tx begin(EntityManager em) {
+        if (lease != null) {
+            lease.fence(em.unwrap(java.sql.Connection.class));
+        }
+        long epoch = cache == null ? 0 : cache.epoch(); // after the fence: see TaskCache
+        return new Tx(eventLog.begin(em), epoch);
+    }
+
+    /** A write transaction's context: its event appender and the cache epoch it was fenced in. */
+    static final class Tx implements GroupCommit.BeforeCommit {
+        private final EventLog.Appender events;
+        final long cacheEpoch;
+
+        Tx(EventLog.Appender events, long cacheEpoch) {
+            this.events = events;
+            this.cacheEpoch = cacheEpoch;
+        }
+
+        java.time.Instant timestamp() {
+            return events.timestamp();
+        }
+
+        long nextTaskId() {
+            return events.nextTaskId();
+        }
+
+        TaskEvent append(EventType type, long taskId, String agentWallet, String previousWallet, String data) {
+            return events.append(type, taskId, agentWallet, previousWallet, data);
+        }
+
+        @Override
+        public void beforeCommit() {
+            events.beforeCommit();
+        }
+    }
+
+    /** The read cache (metrics, tests); null when this node never caches. */
+    public TaskCache cache() {
+        return cache;
     }
 
     /**
@@ -191,8 +246,34 @@ public class TaskService {
         return get(id, Guard.NONE);
     }
 
+    /**
+     * The task as the guard lets the caller see it. While this node may answer from its read cache ({@link TaskCache},
+     * PostgreSQL alone), from there; a miss reads the row and keeps it, whatever the guard, then applies the guard.
+     */
     public TaskView get(long id, Guard guard) {
-        return db.read(em -> find(em, id, guard).view());
+        TaskCache c = cache;
+        long stamp = c == null ? -1 : c.stamp();
+        if (stamp < 0) {
+            return db.read(em -> find(em, id, guard).view());
+        }
+        TaskCache.Entry hit = c.get(id);
+        TaskView view;
+        if (hit != null) {
+            view = hit.view();
+        } else {
+            view = db.read(em -> {
+                Task t = em.find(Task.class, id);
+                return t == null ? null : t.view();
+            });
+            if (view != null) {
+                c.putRead(view, stamp);
+            }
+        }
+        if (view == null) {
+            throw new TaskNotFoundException(id);
+        }
+        allow(id, view.agentWallet(), view.version(), guard);
+        return view;
     }
 
     public TaskPage list(TaskQuery q) {
@@ -306,7 +387,7 @@ public class TaskService {
             em.remove(t);
             String data = "{\"id\":" + t.id() + "}";
             return new Written(null, List.of(events.append(EventType.TASK_DELETED, t.id(), t.agentWallet(), null, data)),
-                    false);
+                    false).deleting(t.id());
         });
     }
 
@@ -323,13 +404,21 @@ public class TaskService {
      * Runs one change in a (possibly shared) writing transaction that has taken the event lock; after the
      * commit, its events are published in order (those of a shared transaction in id order, change by change).
      */
-    private Written write(GroupCommit.Unit<EventLog.Appender, Written> work) {
-        return writes.submit(work, this::publish);
+    private Written write(GroupCommit.Unit<Tx, Written> work) {
+        return write(null, work);
     }
 
     /** {@link #write(GroupCommit.Unit)} for a change of an existing task, loaded with the others of a shared transaction. */
-    private Written write(long taskId, GroupCommit.Unit<EventLog.Appender, Written> work) {
-        return writes.submit(taskId, work, this::publish);
+    private Written write(Long taskId, GroupCommit.Unit<Tx, Written> work) {
+        try {
+            return writes.submit(taskId, (em, tx) -> work.run(em, tx).inEpoch(tx.cacheEpoch), this::publish);
+        } catch (RuntimeException | Error e) {
+            if (cache != null && !(e instanceof RuntimeException r && failsAlone(r))) {
+                // It may have committed (a lost connection at the commit) without this node's cache hearing of it.
+                cache.clear();
+            }
+            throw e;
+        }
     }
 
     /**
@@ -351,7 +440,16 @@ public class TaskService {
         q.getResultList();
     }
 
+    /** After the commit, before the caller hears of it: the cache first, then the events (a client may read on one). */
     private void publish(Written w) {
+        TaskCache c = cache;
+        if (c != null && !w.replayed()) {
+            if (w.deletedId() != 0) {
+                c.putDeleted(w.deletedId(), w.epoch());
+            } else if (w.view() != null) {
+                c.putWritten(w.view(), w.epoch());
+            }
+        }
         for (TaskEvent e : w.events()) {
             try {
                 publisher.accept(e);
@@ -365,13 +463,21 @@ public class TaskService {
     /** The task, if it exists and the guard lets the caller see it (else not found), at the version it names. */
     private static Task find(EntityManager em, long id, Guard guard) {
         Task t = em.find(Task.class, id);
-        if (t == null || (guard.onlyWallet() != null && !guard.onlyWallet().equals(t.agentWallet()))) {
+        if (t == null) {
             throw new TaskNotFoundException(id);
         }
-        if (guard.ifMatch() != null && !guard.ifMatch().isEmpty() && !guard.ifMatch().contains(t.version())) {
-            throw new PreconditionFailedException(id, t.version());
-        }
+        allow(id, t.agentWallet(), t.version(), guard);
         return t;
+    }
+
+    /** Throws unless the guard lets the caller see the task (else not found) at the version it names. */
+    private static void allow(long id, String agentWallet, long version, Guard guard) {
+        if (guard.onlyWallet() != null && !guard.onlyWallet().equals(agentWallet)) {
+            throw new TaskNotFoundException(id);
+        }
+        if (guard.ifMatch() != null && !guard.ifMatch().isEmpty() && !guard.ifMatch().contains(version)) {
+            throw new PreconditionFailedException(id, version);
+        }
     }
 
     private static TaskView parse(String json) {
@@ -396,7 +502,21 @@ public class TaskService {
         }
     }
 
-    /** A change's answer, its events, and whether it is an idempotent replay. */
-    private record Written(TaskView view, List<TaskEvent> events, boolean replayed) {
+    /**
+     * A change's answer, its events, whether it is an idempotent replay, the task it deleted (0: none) and the cache
+     * epoch of its transaction.
+     */
+    private record Written(TaskView view, List<TaskEvent> events, boolean replayed, long deletedId, long epoch) {
+        Written(TaskView view, List<TaskEvent> events, boolean replayed) {
+            this(view, events, replayed, 0, 0);
+        }
+
+        Written deleting(long id) {
+            return new Written(view, events, replayed, id, epoch);
+        }
+
+        Written inEpoch(long e) {
+            return new Written(view, events, replayed, deletedId, e);
+        }
     }
 }

@@ -70,6 +70,27 @@ public class MetricsSetup {
                 .register(r);
         FunctionCounter.builder("atlas.db.write.fallbacks", writes, w -> w.fallbacks())
                 .description("Batches rolled back by a failing change and re-run change by change").register(r);
+        dev.atlas.db.CacheLease lease = db.cacheLease();
+        if (lease != null) {
+            Gauge.builder("atlas.cache.lease", lease, l -> l.mode())
+                    .description("This node's hold of the PostgreSQL lock that decides who may cache reads: 0 none (writes wait), 1 shared, 2 exclusive (alone: it may cache)")
+                    .strongReference(true).register(r);
+            FunctionCounter.builder("atlas.cache.lease.refusals", lease, l -> l.refusals())
+                    .description("Writes refused (503) because this node's lease could not be confirmed").register(r);
+            FunctionCounter.builder("atlas.cache.lease.handovers", lease, l -> l.handovers())
+                    .description("Times this node stopped caching because another node joined").register(r);
+        }
+        dev.atlas.task.TaskCache cache = tasks.cache();
+        if (cache != null) {
+            FunctionCounter.builder("atlas.cache.reads", cache, c -> c.hits()).tag("result", "hit")
+                    .description("GET /api/tasks/{id} answered from this node's read cache (hit) or read from the database into it (miss)").register(r);
+            FunctionCounter.builder("atlas.cache.reads", cache, c -> c.misses()).tag("result", "miss")
+                    .description("GET /api/tasks/{id} answered from this node's read cache (hit) or read from the database into it (miss)").register(r);
+            FunctionCounter.builder("atlas.cache.evictions", cache, c -> c.evictions())
+                    .description("Tasks dropped from the read cache because it reached ATLAS_READ_CACHE_SIZE").register(r);
+            Gauge.builder("atlas.cache.size", cache, c -> c.size())
+                    .description("Tasks (and deleted tasks' markers) in this node's read cache").strongReference(true).register(r);
+        }
         db.meterPool(r);
     }
 
