@@ -202,6 +202,11 @@ public final class CacheLease implements AutoCloseable {
         return now - s.serveFrom() >= 0 && now - lastProof < VALID_NANOS;
     }
 
+    /** Whether this node may write now without waiting for its lease (health). */
+    public boolean writable() {
+        return writable(state, System.nanoTime());
+    }
+
     /** 0: no lease; 1: shared; 2: exclusive (this node may cache). */
     public int mode() {
         State s = state;

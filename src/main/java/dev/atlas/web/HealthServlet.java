@@ -1,5 +1,6 @@
 package dev.atlas.web;
 
+import dev.atlas.db.CacheLease;
 import dev.atlas.db.Database;
 import dev.atlas.push.OutboxListener;
 import jakarta.inject.Inject;
@@ -15,7 +16,9 @@ import java.nio.charset.StandardCharsets;
  * {@code GET /health/live} is 200 while the application runs; {@code GET /health/ready} is 200 when the
  * database answers within a second, else 503 with {@code Retry-After} (take the node out of rotation; its
  * open WebSockets stay up). On PostgreSQL it also shows the outbox listener: while it is down the status is
- * {@code DEGRADED} (still 200: the node serves, other nodes' events reach it by the poll). Stateless; thread-safe.
+ * {@code DEGRADED} (still 200: the node serves, other nodes' events reach it by the poll); and the cache lease
+ * ({@link CacheLease}): while the node waits for it, {@code "lease":"WAITING"} and {@code DEGRADED} (writes wait
+ * for it, up to 5 s, then get 503; reads are served). Stateless; thread-safe.
  */
 @WebServlet("/health/*")
 public class HealthServlet extends HttpServlet {
@@ -33,10 +36,13 @@ public class HealthServlet extends HttpServlet {
                 boolean dbUp = db.ping(1);
                 // the listener only speeds up other nodes' events: down, the node still serves (degraded, not out)
                 String listening = !listener.isEnabled() ? null : listener.isUp() ? "UP" : "DOWN";
-                String status = !dbUp ? "DOWN" : "DOWN".equals(listening) ? "DEGRADED" : "UP";
+                // the cache lease: while a node waits for it (its first 1.5 s, a lost lease connection) writes wait
+                CacheLease lease = db.cacheLease();
+                String leased = lease == null ? null : lease.writable() ? "UP" : "WAITING";
+                String status = !dbUp ? "DOWN" : "DOWN".equals(listening) || "WAITING".equals(leased) ? "DEGRADED" : "UP";
                 write(resp, dbUp ? 200 : 503, "{\"status\":\"" + status + "\",\"checks\":{\"database\":\""
                         + (dbUp ? "UP" : "DOWN") + "\"" + (listening == null ? "" : ",\"listener\":\"" + listening + "\"")
-                        + "}}");
+                        + (leased == null ? "" : ",\"lease\":\"" + leased + "\"") + "}}");
                 if (!dbUp) {
                     resp.setHeader("Retry-After", "5");
                 }

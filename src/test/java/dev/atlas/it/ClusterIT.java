@@ -80,13 +80,14 @@ class ClusterIT {
         JsonNode r = null;
         while (System.nanoTime() < deadline) {
             r = ready(node);
-            if ("UP".equals(r.path("checks").path("listener").asText())) {
+            // the lease is WAITING for its first 1.5 s (the status DEGRADED meanwhile): wait for both
+            if ("UP".equals(r.path("checks").path("listener").asText()) && "UP".equals(r.path("checks").path("lease").asText())) {
                 assertEquals("UP", r.path("status").asText(), r::toString);
                 return;
             }
             AtlasProcess.pause(50);
         }
-        throw new AssertionError("the outbox listener did not come up: " + r);
+        throw new AssertionError("the outbox listener or the cache lease did not come up: " + r);
     }
 
     /** The next taskCreated of {@code taskId}, within {@code within} (else the assertion says what came). */
