@@ -1,7 +1,6 @@
 package dev.atlas.db;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
@@ -43,7 +42,8 @@ import org.postgresql.PGNotification;
  * before it first writes or starts its cache: by then a node whose session died unnoticed has stopped answering from its
  * cache and stopped writing. Durations only, measured on each node's own monotonic clock; no clocks are compared.
  *
- * <p>Threading: one thread of its own owns the connection; {@link #fence}, {@link #servable} from any thread.
+ * <p>Threading: one thread of its own owns the connection; {@link #pass}, {@link #confirm}, {@link #servable} from any
+ * thread.
  */
 public final class CacheLease implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(CacheLease.class.getName());
@@ -72,15 +72,34 @@ public final class CacheLease implements AutoCloseable {
     private static final long MAX_BACKOFF_MS = 2_000;
 
     /**
-     * The write fence for the schema's {@code key} (see the class comment); its parameter is this node's lease session's
-     * backend pid. The barrier is taken in a subquery that {@code OFFSET 0} keeps from being merged into the outer one,
-     * so before the checks. ({@code pg_locks} shows the first key as an unsigned oid.)
+     * The write fence for the schema's {@code key} and this node's lease session's backend {@code pid} (see the class
+     * comment; numbers only, written into the statement so that it can share a round trip with the next). The barrier
+     * is taken in a subquery that {@code OFFSET 0} keeps from being merged into the outer one, so before the checks.
+     * ({@code pg_locks} shows the first key as an unsigned oid.)
      */
-    static String fenceSql(int key) {
+    static String fenceSql(int key, int pid) {
         return "SELECT pg_try_advisory_xact_lock_shared(" + key + ", " + CACHE + ") OR EXISTS ("
                 + "SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND classid = " + Integer.toUnsignedString(key)
-                + " AND objid = " + CACHE + " AND objsubid = 2 AND mode = 'ExclusiveLock' AND granted AND pid = ?)"
-                + " FROM (SELECT pg_advisory_xact_lock_shared(" + key + ", " + BARRIER + ") OFFSET 0) AS barrier";
+                + " AND objid = " + CACHE + " AND objsubid = 2 AND mode = 'ExclusiveLock' AND granted AND pid = " + pid
+                + ") FROM (SELECT pg_advisory_xact_lock_shared(" + key + ", " + BARRIER + ") OFFSET 0) AS barrier";
+    }
+
+    /**
+     * A write transaction's pass through the fence: the fence statement of this node's lease session as it stood when
+     * the pass was given. Run {@link #sql} first in the transaction, then {@link #confirm} with its answer.
+     */
+    public static final class Pass {
+        private final State state;
+        private final String sql;
+
+        private Pass(State state, String sql) {
+            this.state = state;
+            this.sql = sql;
+        }
+
+        public String sql() {
+            return sql;
+        }
     }
 
     /** The channel a node waiting for the schema's lock notifies. */
@@ -126,7 +145,6 @@ public final class CacheLease implements AutoCloseable {
 
     /** Set by the lease thread before it first publishes a lease. */
     private volatile int key;
-    private volatile String fence;
 
     private final Database db;
     private final boolean mayCache;
@@ -233,29 +251,27 @@ public final class CacheLease implements AutoCloseable {
     }
 
     /**
-     * The write fence: call it first in every write transaction, on {@code c}, the transaction's connection. Waits up to
-     * {@link #WRITE_WAIT_NANOS} for this node's lease (at start, after a lost session), then runs {@link #fenceSql}.
-     * Throws an exception that {@link Database#isUnavailable} recognizes (a 503) when the lease cannot be confirmed;
-     * the transaction has then changed nothing.
+     * The write fence, first half: call it first in every write transaction. Waits up to {@link #WRITE_WAIT_NANOS} for
+     * this node's lease (at start, after a lost session); then send {@link Pass#sql} ({@link #fenceSql}) first in the
+     * transaction, with the transaction's next statement in the same round trip if it likes, and {@link #confirm} its
+     * answer. Throws, as {@link #confirm} does, an exception that {@link Database#isUnavailable} recognizes (a 503)
+     * when the lease cannot be confirmed; the transaction has then changed nothing.
      */
-    public void fence(Connection c) {
+    public Pass pass() {
         State s = awaitWritable(System.nanoTime() + WRITE_WAIT_NANOS);
-        boolean allowed;
-        try (PreparedStatement ps = c.prepareStatement(fence)) {
-            ps.setInt(1, s.pid());
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                allowed = rs.getBoolean(1);
-            }
-        } catch (SQLException e) {
-            throw new LeaseException("The write fence failed", e);
-        }
+        return new Pass(s, fenceSql(key, s.pid()));
+    }
+
+    /** The second half: {@code allowed} is the fence statement's answer; throws unless the write may go on. */
+    public void confirm(Pass pass, boolean allowed) {
+        State s = pass.state;
         if (!allowed) {
             refusals.increment();
             throw new LeaseException("Another node holds the cache lock exclusively: this node's lease session was lost; "
                     + "the write is refused until it is back", null);
         }
-        if (state != s || !writable(s, System.nanoTime())) {
+        State now = state; // the same session (a hand-over or an upgrade since changes nothing for a write)
+        if (now.pid() != s.pid() || !writable(now, System.nanoTime())) {
             refusals.increment();
             throw new LeaseException("This node's lease session could not be confirmed within "
                     + TimeUnit.NANOSECONDS.toMillis(VALID_NANOS) + " ms; the write is refused", null);
@@ -309,7 +325,6 @@ public final class CacheLease implements AutoCloseable {
                 try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(KEY_SQL)) {
                     rs.next();
                     key = rs.getInt(1);
-                    fence = fenceSql(key);
                 }
                 try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT pg_backend_pid()")) {
                     rs.next();
