@@ -73,8 +73,10 @@ public class EventLog {
         Connection c = em.unwrap(Connection.class);
         long lastId;
         long lastTaskId;
-        try (Statement st = c.createStatement()) {
-            st.execute(pass.sql() + "; " + LOCK_POSTGRES);
+        // prepared: the driver keeps it per connection (the text is the same for the lease session's life) and has the
+        // server prepare both statements after a few runs, as it did the fence and EclipseLink's query alone
+        try (PreparedStatement st = c.prepareStatement(pass.sql() + "; " + LOCK_POSTGRES)) {
+            st.execute();
             try (ResultSet rs = st.getResultSet()) {
                 rs.next();
                 lease.confirm(pass, rs.getBoolean(1));
