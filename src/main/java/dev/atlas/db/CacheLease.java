@@ -1,6 +1,7 @@
 package dev.atlas.db;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
@@ -42,8 +43,7 @@ import org.postgresql.PGNotification;
  * before it first writes or starts its cache: by then a node whose session died unnoticed has stopped answering from its
  * cache and stopped writing. Durations only, measured on each node's own monotonic clock; no clocks are compared.
  *
- * <p>Threading: one thread of its own owns the connection; {@link #pass}, {@link #confirm}, {@link #servable} from any
- * thread.
+ * <p>Threading: one thread of its own owns the connection; {@link #fence}, {@link #servable} from any thread.
  */
 public final class CacheLease implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(CacheLease.class.getName());
@@ -72,34 +72,15 @@ public final class CacheLease implements AutoCloseable {
     private static final long MAX_BACKOFF_MS = 2_000;
 
     /**
-     * The write fence for the schema's {@code key} and this node's lease session's backend {@code pid} (see the class
-     * comment; numbers only, written into the statement so that it can share a round trip with the next). The barrier
-     * is taken in a subquery that {@code OFFSET 0} keeps from being merged into the outer one, so before the checks.
-     * ({@code pg_locks} shows the first key as an unsigned oid.)
+     * The write fence for the schema's {@code key} (see the class comment); its parameter is this node's lease session's
+     * backend pid. The barrier is taken in a subquery that {@code OFFSET 0} keeps from being merged into the outer one,
+     * so before the checks. ({@code pg_locks} shows the first key as an unsigned oid.)
      */
-    static String fenceSql(int key, int pid) {
+    static String fenceSql(int key) {
         return "SELECT pg_try_advisory_xact_lock_shared(" + key + ", " + CACHE + ") OR EXISTS ("
                 + "SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND classid = " + Integer.toUnsignedString(key)
-                + " AND objid = " + CACHE + " AND objsubid = 2 AND mode = 'ExclusiveLock' AND granted AND pid = " + pid
-                + ") FROM (SELECT pg_advisory_xact_lock_shared(" + key + ", " + BARRIER + ") OFFSET 0) AS barrier";
-    }
-
-    /**
-     * A write transaction's pass through the fence: the fence statement of this node's lease session as it stood when
-     * the pass was given. Run {@link #sql} first in the transaction, then {@link #confirm} with its answer.
-     */
-    public static final class Pass {
-        private final State state;
-        private final String sql;
-
-        private Pass(State state, String sql) {
-            this.state = state;
-            this.sql = sql;
-        }
-
-        public String sql() {
-            return sql;
-        }
+                + " AND objid = " + CACHE + " AND objsubid = 2 AND mode = 'ExclusiveLock' AND granted AND pid = ?)"
+                + " FROM (SELECT pg_advisory_xact_lock_shared(" + key + ", " + BARRIER + ") OFFSET 0) AS barrier";
     }
 
     /** The channel a node waiting for the schema's lock notifies. */
@@ -145,6 +126,7 @@ public final class CacheLease implements AutoCloseable {
 
     /** Set by the lease thread before it first publishes a lease. */
     private volatile int key;
+    private volatile String fence;
 
     private final Database db;
     private final boolean mayCache;
@@ -251,20 +233,23 @@ public final class CacheLease implements AutoCloseable {
     }
 
     /**
-     * The write fence, first half: call it first in every write transaction. Waits up to {@link #WRITE_WAIT_NANOS} for
-     * this node's lease (at start, after a lost session); then send {@link Pass#sql} ({@link #fenceSql}) first in the
-     * transaction, with the transaction's next statement in the same round trip if it likes, and {@link #confirm} its
-     * answer. Throws, as {@link #confirm} does, an exception that {@link Database#isUnavailable} recognizes (a 503)
-     * when the lease cannot be confirmed; the transaction has then changed nothing.
+     * The write fence: call it first in every write transaction, on {@code c}, the transaction's connection. Waits up to
+     * {@link #WRITE_WAIT_NANOS} for this node's lease (at start, after a lost session), then runs {@link #fenceSql}.
+     * Throws an exception that {@link Database#isUnavailable} recognizes (a 503) when the lease cannot be confirmed;
+     * the transaction has then changed nothing.
      */
-    public Pass pass() {
+    public void fence(Connection c) {
         State s = awaitWritable(System.nanoTime() + WRITE_WAIT_NANOS);
-        return new Pass(s, fenceSql(key, s.pid()));
-    }
-
-    /** The second half: {@code allowed} is the fence statement's answer; throws unless the write may go on. */
-    public void confirm(Pass pass, boolean allowed) {
-        State s = pass.state;
+        boolean allowed;
+        try (PreparedStatement ps = c.prepareStatement(fence)) {
+            ps.setInt(1, s.pid());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                allowed = rs.getBoolean(1);
+            }
+        } catch (SQLException e) {
+            throw new LeaseException("The write fence failed", e);
+        }
         if (!allowed) {
             refusals.increment();
             throw new LeaseException("Another node holds the cache lock exclusively: this node's lease session was lost; "
@@ -325,6 +310,7 @@ public final class CacheLease implements AutoCloseable {
                 try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(KEY_SQL)) {
                     rs.next();
                     key = rs.getInt(1);
+                    fence = fenceSql(key);
                 }
                 try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT pg_backend_pid()")) {
                     rs.next();

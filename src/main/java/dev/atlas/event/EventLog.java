@@ -1,6 +1,5 @@
 package dev.atlas.event;
 
-import dev.atlas.db.CacheLease;
 import dev.atlas.db.GroupCommit;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
@@ -10,7 +9,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,57 +46,9 @@ public class EventLog {
     public Appender begin(EntityManager em) {
         EventSequence seq = em.find(EventSequence.class, EventSequence.ROW, LockModeType.PESSIMISTIC_WRITE);
         if (seq == null) {
-            throw missingRow();
+            throw new IllegalStateException("event_sequence row missing: the schema was not migrated");
         }
-        return new Appender(em, seq.lastId(), seq.lastTaskId(), notifyChannel);
-    }
-
-    /** The row lock on PostgreSQL, as JDBC: the statement that follows the cache lease's fence in one round trip. */
-    private static final String LOCK_POSTGRES = "SELECT last_id, last_task_id FROM event_sequence WHERE id = "
-            + EventSequence.ROW + " FOR UPDATE";
-
-    /**
-     * {@link #begin(EntityManager)} behind the cache lease's fence ({@link CacheLease}, PostgreSQL; null: no fence).
-     * The fence must come first (a transaction that holds the row lock must not then queue for the lease's barrier,
-     * which waits for transactions that passed the fence), so the two statements go in that order in one round trip,
-     * over the transaction's connection: one round trip and no EclipseLink query inside the serialized write section,
-     * where the fence alone was a round trip more and the entity's locking find cost ~18 % of the Java CPU a batch
-     * spends there (JFR, docs/benchmarks.md, twentieth session).
-     */
-    public Appender begin(EntityManager em, CacheLease lease) {
-        if (lease == null) {
-            return begin(em);
-        }
-        CacheLease.Pass pass = lease.pass();
-        Connection c = em.unwrap(Connection.class);
-        long lastId;
-        long lastTaskId;
-        // prepared: the driver keeps it per connection (the text is the same for the lease session's life) and has the
-        // server prepare both statements after a few runs, as it did the fence and EclipseLink's query alone
-        try (PreparedStatement st = c.prepareStatement(pass.sql() + "; " + LOCK_POSTGRES)) {
-            st.execute();
-            try (ResultSet rs = st.getResultSet()) {
-                rs.next();
-                lease.confirm(pass, rs.getBoolean(1));
-            }
-            if (!st.getMoreResults()) {
-                throw new IllegalStateException("The write lock's statement returned no row set");
-            }
-            try (ResultSet rs = st.getResultSet()) {
-                if (!rs.next()) {
-                    throw missingRow();
-                }
-                lastId = rs.getLong(1);
-                lastTaskId = rs.getLong(2);
-            }
-        } catch (SQLException e) {
-            throw new PersistenceException("Taking the write lock failed", e);
-        }
-        return new Appender(em, lastId, lastTaskId, notifyChannel);
-    }
-
-    private static IllegalStateException missingRow() {
-        return new IllegalStateException("event_sequence row missing: the schema was not migrated");
+        return new Appender(em, seq, notifyChannel);
     }
 
     /** The id of the last committed event, 0 when there is none. */
@@ -187,7 +137,7 @@ public class EventLog {
         private long lastId;
         private long lastTaskId;
 
-        private Appender(EntityManager em, long lockedLastId, long lockedLastTaskId, String notifyChannel) {
+        private Appender(EntityManager em, EventSequence seq, String notifyChannel) {
             this.em = em;
             this.connection = em.unwrap(Connection.class); // the transaction's, held since the lock was taken
             if (connection == null) {
@@ -199,8 +149,8 @@ public class EventLog {
                 throw new PersistenceException("Could not inspect the transaction's connection", e);
             }
             this.notifyChannel = notifyChannel;
-            this.lockedLastTaskId = lockedLastTaskId;
-            this.lastId = lockedLastId;
+            this.lockedLastTaskId = seq.lastTaskId();
+            this.lastId = seq.lastId();
             this.lastTaskId = lockedLastTaskId;
             // One timestamp for every event of the transaction, at millisecond precision as on the wire.
             this.timestamp = Instant.ofEpochMilli(System.currentTimeMillis());

@@ -12,8 +12,7 @@ import jakarta.persistence.Table;
  * {@code nextval} was one per creation inside the serialized write section, a round trip on PostgreSQL), and ids are
  * handed out in commit order on every node.
  *
- * <p>Read through this entity (locked) on H2; on PostgreSQL read and locked by {@link EventLog#begin(jakarta.persistence.EntityManager,
- * dev.atlas.db.CacheLease)} with JDBC, in the round trip of the cache lease's fence. Written by {@link EventLog.Appender#beforeCommit} in the statement that on
+ * <p>Read through this entity (locked), written by {@link EventLog.Appender#beforeCommit} in the statement that on
  * PostgreSQL also inserts the transaction's events and sends its NOTIFY: never changed through the entity, so EclipseLink's flush has
  * no statement of its own for it.
  */

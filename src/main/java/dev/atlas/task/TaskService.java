@@ -104,9 +104,11 @@ public class TaskService {
      * transaction runs, or this node does and knows it), then the event lock ({@link EventLog#begin}).
      */
     private Tx begin(EntityManager em) {
-        EventLog.Appender events = eventLog.begin(em, lease); // the fence and the event lock, one round trip
+        if (lease != null) {
+            lease.fence(em.unwrap(java.sql.Connection.class));
+        }
         long epoch = cache == null ? 0 : cache.epoch(); // after the fence: see TaskCache
-        return new Tx(events, epoch);
+        return new Tx(eventLog.begin(em), epoch);
     }
 
     /** A write transaction's context: its event appender and the cache epoch it was fenced in. */

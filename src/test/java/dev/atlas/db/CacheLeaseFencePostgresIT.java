@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.atlas.it.Postgres;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -43,7 +44,13 @@ class CacheLeaseFencePostgresIT {
     /** Runs the fence in a new transaction on {@code c} (left open) naming {@code pid} as this node's lease session. */
     private static boolean fence(Connection c, int key, int pid) throws SQLException {
         c.setAutoCommit(false);
-        return queryBool(c, CacheLease.fenceSql(key, pid));
+        try (PreparedStatement ps = c.prepareStatement(CacheLease.fenceSql(key))) {
+            ps.setInt(1, pid);
+            try (ResultSet r = ps.executeQuery()) {
+                r.next();
+                return r.getBoolean(1);
+            }
+        }
     }
 
     @Test
@@ -84,7 +91,7 @@ class CacheLeaseFencePostgresIT {
                 assertTrue(lease.sessionPid() == 0, "no lease while the other node holds the lock exclusively");
                 RuntimeException refused = assertThrows(RuntimeException.class,
                         () -> db.inTransaction(em -> {
-                            new dev.atlas.event.EventLog().begin(em, lease); // the fence and the write lock
+                            lease.fence(em.unwrap(Connection.class));
                             return null;
                         }));
                 assertTrue(Database.isUnavailable(refused), "a 503, as for an unreachable database: " + refused);
@@ -92,8 +99,8 @@ class CacheLeaseFencePostgresIT {
 
                 queryBool(other, "SELECT pg_advisory_unlock(" + key + ", 1)");
                 db.inTransaction(em -> {
-                    // waits for the lease and its grace, then passes the fence and takes the write lock
-                    return new dev.atlas.event.EventLog().begin(em, lease).nextTaskId();
+                    lease.fence(em.unwrap(Connection.class)); // waits for the lease and its grace, then passes
+                    return null;
                 });
                 assertTrue(lease.sessionPid() != 0);
             } finally {
