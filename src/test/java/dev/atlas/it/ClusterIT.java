@@ -119,6 +119,11 @@ class ClusterIT {
         Scrape metrics = new Scrape(apiB.get("/metrics").body());
         assertTrue(metrics.value("atlas_cluster_notifications_total") >= 3, metrics::text);
         assertEquals(1.0, metrics.value("atlas_cluster_listener_up"), metrics::text);
+        // two nodes: neither caches reads (the first handed its exclusive hold over when the second started)
+        assertEquals(1.0, metrics.value("atlas_cache_lease"), metrics::text);
+        Scrape onA = new Scrape(apiA.get("/metrics").body());
+        assertEquals(1.0, onA.value("atlas_cache_lease"), onA::text);
+        assertEquals(1.0, onA.value("atlas_cache_lease_handovers_total"), onA::text);
     }
 
     @Test
