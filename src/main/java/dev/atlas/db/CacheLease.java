@@ -469,13 +469,21 @@ public final class CacheLease implements AutoCloseable {
         }
     }
 
-    /** The backoff between reconnect attempts, on the lease thread: no condition to wait for, only time. */
+    /**
+     * The backoff between reconnect attempts, on the lease thread: a wait on the lease's condition, which {@link #close}
+     * signals (it sets {@code stopping}, then publishes), so that a stop does not wait out the backoff.
+     */
     private void pause(long ms) {
+        lock.lock();
         try {
-            Thread.sleep(ms);
+            for (long left = TimeUnit.MILLISECONDS.toNanos(ms); left > 0 && !stopping; ) {
+                left = changed.awaitNanos(left);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             stopping = true;
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -485,22 +493,7 @@ public final class CacheLease implements AutoCloseable {
         stopping = true;
         publish(State.NONE);
         holder.cacheOff();
-        Connection c = connection;
-        if (c != null) {
-            try {
-                c.close();
-            } catch (SQLException e) {
-                LOG.log(Level.FINE, "Closing the cache lease connection", e);
-            }
-        }
-        if (thread != null) {
-            thread.interrupt();
-            try {
-                thread.join(2_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        Database.stopDedicated(connection, thread, "cache lease");
     }
 
     /** A write refused because this node's lease could not be confirmed: a 503, like an unreachable database. */

@@ -225,8 +225,8 @@ public class Database {
 
     /** {@code ATLAS_READ_CACHE}: auto (true) or off (false), anything else refused. */
     static boolean readCacheAllowed(AtlasConfig config) {
-        String v = config.get(Setting.READ_CACHE).trim().toLowerCase(java.util.Locale.ROOT);
-        return switch (v) {
+        String v = config.get(Setting.READ_CACHE);
+        return switch (v.trim().toLowerCase(java.util.Locale.ROOT)) {
             case "auto" -> true;
             case "off" -> false;
             default -> throw new ConfigException(Setting.READ_CACHE.envName() + " must be auto or off, got '" + v + "'");
@@ -257,6 +257,28 @@ public class Database {
         props.setProperty("tcpKeepAlive", "true");
         // the driver itself, not DriverManager: inside a container the WAR's driver need not be registered there
         return new org.postgresql.Driver().connect(url, props);
+    }
+
+    /**
+     * Stops the thread that owns a dedicated connection ({@link #openDedicated}): closes the connection, which ends a
+     * read blocked on it, then interrupts the thread and waits up to 2 s for it. Either may be null. Never throws.
+     */
+    public static void stopDedicated(Connection c, Thread owner, String what) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (SQLException e) {
+                LOG.log(java.util.logging.Level.FINE, "Closing the " + what + " connection", e);
+            }
+        }
+        if (owner != null) {
+            owner.interrupt();
+            try {
+                owner.join(2_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /**

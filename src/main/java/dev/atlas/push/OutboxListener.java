@@ -173,21 +173,6 @@ public class OutboxListener {
     @PreDestroy
     synchronized void stop() {
         stopping = true;
-        Connection c = connection;
-        if (c != null) {
-            try {
-                c.close();
-            } catch (SQLException e) {
-                LOG.log(Level.FINE, "Closing the outbox listener connection", e);
-            }
-        }
-        if (thread != null) {
-            thread.interrupt();
-            try {
-                thread.join(2_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        Database.stopDedicated(connection, thread, "outbox listener");
     }
 }

@@ -82,10 +82,9 @@ public class MetricsSetup {
         }
         dev.atlas.task.TaskCache cache = tasks.cache();
         if (cache != null) {
-            FunctionCounter.builder("atlas.cache.reads", cache, c -> c.hits()).tag("result", "hit")
-                    .description("GET /api/tasks/{id} answered from this node's read cache (hit) or read from the database into it (miss)").register(r);
-            FunctionCounter.builder("atlas.cache.reads", cache, c -> c.misses()).tag("result", "miss")
-                    .description("GET /api/tasks/{id} answered from this node's read cache (hit) or read from the database into it (miss)").register(r);
+            String reads = "GET /api/tasks/{id} answered from this node's read cache (hit) or read from the database into it (miss)";
+            FunctionCounter.builder("atlas.cache.reads", cache, c -> c.hits()).tag("result", "hit").description(reads).register(r);
+            FunctionCounter.builder("atlas.cache.reads", cache, c -> c.misses()).tag("result", "miss").description(reads).register(r);
             FunctionCounter.builder("atlas.cache.evictions", cache, c -> c.evictions())
                     .description("Tasks dropped from the read cache because it reached ATLAS_READ_CACHE_SIZE").register(r);
             Gauge.builder("atlas.cache.size", cache, c -> c.size())
