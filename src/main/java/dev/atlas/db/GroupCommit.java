@@ -35,7 +35,8 @@ import java.util.logging.Logger;
  * <p><b>A batch</b> runs {@code begin} once (for Atlas: lock the {@code event_sequence} row), then each unit in
  * arrival order against the same EntityManager and context, then commits. After the commit each succeeded
  * unit's {@code afterCommit} runs in arrival order (for Atlas: publishing its events, whose ids increase in that
- * order), still before leadership passes on, so this node publishes in commit order; then the callers return.
+ * order), all inside the context's {@link AroundAfterCommits} if it has one, still before leadership passes on, so
+ * this node publishes in commit order; then the callers return.
  *
  * <p><b>Failures.</b>
  * <ul>
@@ -77,6 +78,28 @@ public final class GroupCommit<C> {
     private static void beforeCommit(Object context) {
         if (context instanceof BeforeCommit b) {
             b.beforeCommit();
+        }
+    }
+
+    /**
+     * A context that wraps the {@code afterCommit} calls of its transaction, once per transaction, all of them inside
+     * (for Atlas: its events fired as one publication, so that the push dispatcher is woken once).
+     */
+    public interface AroundAfterCommits {
+        /** Runs {@code afterCommits} (each unit's {@code afterCommit}, in order) once, and returns when it has. */
+        void aroundAfterCommits(Runnable afterCommits);
+    }
+
+    /** Runs the afterCommits of a committed transaction, wrapped by its context if it asks to be. Never throws. */
+    private static void afterCommits(Object context, Runnable afterCommits) {
+        if (context instanceof AroundAfterCommits a) {
+            try {
+                a.aroundAfterCommits(afterCommits);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "After-commit work failed; the changes are committed", e);
+            }
+        } else {
+            afterCommits.run();
         }
     }
 
@@ -268,9 +291,11 @@ public final class GroupCommit<C> {
         int n = batch.size();
         Object[] results = new Object[n];
         RuntimeException[] alone = new RuntimeException[n];
+        Object[] context = new Object[1];
         try {
             db.inTransaction(em -> {
-                C context = begin.apply(em);
+                C c = begin.apply(em);
+                context[0] = c;
                 if (prefetch != null) {
                     List<Object> keys = batch.stream().map(w -> w.key).filter(java.util.Objects::nonNull).distinct().toList();
                     if (!keys.isEmpty()) {
@@ -279,7 +304,7 @@ public final class GroupCommit<C> {
                 }
                 for (int i = 0; i < n; i++) {
                     try {
-                        results[i] = batch.get(i).unit.run(em, context);
+                        results[i] = batch.get(i).unit.run(em, c);
                     } catch (RuntimeException e) {
                         if (!failsAlone.test(e)) {
                             throw e; // rolls the whole batch back; see below
@@ -287,7 +312,7 @@ public final class GroupCommit<C> {
                         alone[i] = e;
                     }
                 }
-                beforeCommit(context);
+                beforeCommit(c);
                 return null;
             });
         } catch (Throwable failure) {
@@ -306,11 +331,13 @@ public final class GroupCommit<C> {
             }
             return;
         }
-        for (int i = 0; i < n; i++) {
-            if (alone[i] == null) {
-                afterCommit(batch.get(i), results[i]);
+        afterCommits(context[0], () -> {
+            for (int i = 0; i < n; i++) {
+                if (alone[i] == null) {
+                    afterCommit(batch.get(i), results[i]);
+                }
             }
-        }
+        });
         lock.lock();
         try {
             for (int i = 0; i < n; i++) {
@@ -324,18 +351,20 @@ public final class GroupCommit<C> {
     /** The path of a lone unit: its own transaction, then its afterCommit. Returns its failure, or null. */
     private <T> Throwable runAlone(Waiter<C, T> w) {
         T result;
+        Object[] context = new Object[1];
         try {
             result = db.inTransaction(em -> {
-                C context = begin.apply(em);
-                T r = w.unit.run(em, context);
-                beforeCommit(context);
+                C c = begin.apply(em);
+                context[0] = c;
+                T r = w.unit.run(em, c);
+                beforeCommit(c);
                 return r;
             });
         } catch (Throwable t) {
             complete(w, null, t);
             return t;
         }
-        afterCommit(w, result);
+        afterCommits(context[0], () -> afterCommit(w, result));
         complete(w, result, null);
         return null;
     }

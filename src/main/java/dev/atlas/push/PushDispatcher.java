@@ -4,6 +4,7 @@ import dev.atlas.config.AtlasConfig;
 import dev.atlas.config.Setting;
 import dev.atlas.db.Database;
 import dev.atlas.event.EventLog;
+import dev.atlas.event.Publication;
 import dev.atlas.event.TaskEvent;
 import dev.atlas.metrics.Metrics;
 import io.micrometer.core.instrument.Timer;
@@ -92,14 +93,29 @@ public class PushDispatcher {
      * Observes every committed event (fired by the task service after its commit, on the committing thread). The
      * event joins a queue that one task on the dispatcher thread drains, and a drain is scheduled only when none is
      * pending: events fired while the dispatcher is busy ride along with the pending drain instead of each queuing a
-     * task. (Under the REST mix the dispatcher usually drains before a leader fires its next event, so most events
-     * still schedule one: benchmarks.md, sixteenth session.)
+     * task. The task service fires a transaction's events as one {@link Publication}, and the drain is scheduled at
+     * its end: once per transaction. (Scheduled per event, the dispatcher usually drained before a leader fired its
+     * next event, so nearly every event woke it: benchmarks.md, sixteenth and twenty-first sessions.)
      */
     void onCommitted(@Observes TaskEvent event) {
         committed.add(event);
+        Publication.atEnd(drainSoon);
+    }
+
+    /** Drains scheduled so far (see {@link #drainsScheduled()}). */
+    private final java.util.concurrent.atomic.LongAdder drainsScheduled = new java.util.concurrent.atomic.LongAdder();
+
+    /** Schedules a drain unless one is pending; one object, so that a publication runs it once. */
+    private final Runnable drainSoon = () -> {
         if (drainPending.compareAndSet(false, true)) {
+            drainsScheduled.increment();
             run(this::drainCommitted);
         }
+    };
+
+    /** How many drains of the committed events were scheduled on the dispatcher thread (each a wake-up); for tests. */
+    long drainsScheduled() {
+        return drainsScheduled.sum();
     }
 
     /**

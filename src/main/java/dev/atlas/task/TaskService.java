@@ -9,6 +9,7 @@ import dev.atlas.db.Database;
 import dev.atlas.db.GroupCommit;
 import dev.atlas.event.EventLog;
 import dev.atlas.event.EventType;
+import dev.atlas.event.Publication;
 import dev.atlas.event.TaskEvent;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -112,7 +113,7 @@ public class TaskService {
     }
 
     /** A write transaction's context: its event appender and the cache epoch it was fenced in. */
-    static final class Tx implements GroupCommit.BeforeCommit {
+    static final class Tx implements GroupCommit.BeforeCommit, GroupCommit.AroundAfterCommits {
         private final EventLog.Appender events;
         final long cacheEpoch;
 
@@ -136,6 +137,12 @@ public class TaskService {
         @Override
         public void beforeCommit() {
             events.beforeCommit();
+        }
+
+        /** The transaction's events, fired change by change, as one {@link Publication}: the push side is woken once. */
+        @Override
+        public void aroundAfterCommits(Runnable afterCommits) {
+            Publication.together(afterCommits);
         }
     }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.atlas.event.EventType;
+import dev.atlas.event.Publication;
 import dev.atlas.event.TaskEvent;
 import dev.atlas.push.PushRig.Client;
 import dev.atlas.push.PushRig.Received;
@@ -126,6 +127,29 @@ class PushDispatcherTest {
         assertEquals(range(1, (long) threads * perThread), liveEvents(c, threads * perThread));
         assertEquals(threads * perThread, rig.barrier(), "the dispatcher had dispatched every event");
         assertEquals(threads * perThread, rig.dispatchedCount(), "each event dispatched once");
+    }
+
+    /**
+     * A transaction's events are fired as one publication, as the task service fires them: they wait in the queue
+     * without waking the dispatcher until the publication ends, then one drain takes them all, in id order.
+     */
+    @Test
+    void theEventsOfOnePublicationWakeTheDispatcherOnce() throws Exception {
+        PushRig rig = rig(1);
+        rig.start();
+        Client c = rig.open();
+        assertEquals(0, c.hello());
+        long before = rig.dispatcher.drainsScheduled();
+        Publication.together(() -> {
+            rig.fire(firedOnly(1), firedOnly(2), firedOnly(3), firedOnly(4), firedOnly(5));
+            assertEquals(before, rig.dispatcher.drainsScheduled(), "no drain scheduled while the publication runs");
+        });
+        assertEquals(before + 1, rig.dispatcher.drainsScheduled(), "one drain, at the publication's end");
+        assertEquals(range(1, 5), liveEvents(c, 5));
+
+        rig.fire(firedOnly(6)); // outside a publication: a drain is scheduled at once, as before
+        assertEquals(before + 2, rig.dispatcher.drainsScheduled());
+        assertEquals(List.of(6L), liveEvents(c, 1));
     }
 
     @Test

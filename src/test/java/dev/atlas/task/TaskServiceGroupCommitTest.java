@@ -12,6 +12,7 @@ import dev.atlas.db.Database;
 import dev.atlas.db.GroupCommit;
 import dev.atlas.event.EventLog;
 import dev.atlas.event.EventType;
+import dev.atlas.event.Publication;
 import dev.atlas.event.TaskEvent;
 import java.sql.Connection;
 import java.sql.Statement;
@@ -50,6 +51,9 @@ class TaskServiceGroupCommitTest {
     private Database db;
     private TaskService service;
     private final List<TaskEvent> published = new CopyOnWriteArrayList<>();
+    /** How many events had been published when each publication (one per committed transaction) ended. */
+    private final List<Integer> publicationEnds = new CopyOnWriteArrayList<>();
+    private final Runnable publicationEnd = () -> publicationEnds.add(published.size());
     private volatile CountDownLatch holding = new CountDownLatch(1);
     private volatile CountDownLatch release = new CountDownLatch(1);
     private final ExecutorService pool = Executors.newCachedThreadPool();
@@ -60,6 +64,7 @@ class TaskServiceGroupCommitTest {
         db = Database.open(AtlasConfig.load(Map.of("ATLAS_DB_URL", url), null));
         service = new TaskService(db, new EventLog(), new TaskRules("^0x[0-9a-fA-F]{40}$"), e -> {
             published.add(e);
+            Publication.atEnd(publicationEnd);
             if (e.dataJson().contains("\"title\":\"hold\"")) {
                 holding.countDown();
                 try {
@@ -154,6 +159,8 @@ class TaskServiceGroupCommitTest {
         assertEquals(List.of(a.id(), created.task().id(), b.id(), a.id(), a.id()),
                 batch.stream().map(TaskEvent::taskId).toList());
         assertContiguousFromOne();
+        assertEquals(List.of(before + 1, published.size()), publicationEnds.subList(publicationEnds.size() - 2,
+                publicationEnds.size()), "the held change's event, then the batch's five, each transaction's as one publication");
 
         // and the database holds exactly the successes
         assertEquals(done, service.get(a.id()));
