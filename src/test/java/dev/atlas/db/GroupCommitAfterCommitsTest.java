@@ -71,12 +71,16 @@ class GroupCommitAfterCommitsTest {
 
     /** Submits a unit named {@code name} that runs {@code body}; its caller logs what it got once submit returns. */
     private Future<String> submit(String name, Runnable body) {
+        return submit(name, body, x -> log.add("after " + x));
+    }
+
+    private Future<String> submit(String name, Runnable body, java.util.function.Consumer<String> afterCommit) {
         return pool.submit(() -> {
             try {
                 String r = writes.submit((em, c) -> {
                     body.run();
                     return name;
-                }, x -> log.add("after " + x));
+                }, afterCommit);
                 log.add("returned " + r);
                 return r;
             } catch (RuntimeException e) {
@@ -162,6 +166,38 @@ class GroupCommitAfterCommitsTest {
         assertEquals(5, transactions.get());
         assertAfter("returned a", "tx3 }");
         assertAfter("returned c", "tx5 }");
+    }
+
+    /** The leadership is handed over after the afterCommits: one that submits still runs its unit alone, at once. */
+    @Test
+    void aSubmitFromAnAfterCommitOfASharedTransactionRunsAloneInsteadOfWaitingForTheNextBatch() throws Exception {
+        CountDownLatch holding = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Future<String> lone = submit("lone", () -> {
+            holding.countDown();
+            try {
+                assertTrue(release.await(30, TimeUnit.SECONDS));
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        assertTrue(holding.await(30, TimeUnit.SECONDS));
+        Future<String> a = submit("a", () -> { }, x -> {
+            log.add("after a");
+            String nested = writes.submit((em, c) -> "nested", y -> log.add("after " + y));
+            log.add("a's afterCommit got " + nested);
+        });
+        assertTrue(writes.awaitQueued(1, java.time.Duration.ofSeconds(30)));
+        Future<String> b = submit("b", () -> { });
+        assertTrue(writes.awaitQueued(2, java.time.Duration.ofSeconds(30)));
+        release.countDown();
+        assertEquals("lone", lone.get(30, TimeUnit.SECONDS));
+        assertEquals("a", a.get(30, TimeUnit.SECONDS));
+        assertEquals("b", b.get(30, TimeUnit.SECONDS));
+        assertEquals(List.of("tx1 {", "after lone", "tx1 }", "tx2 {", "after a", "tx3 {", "after nested", "tx3 }",
+                "after b", "tx2 }"), leaders());
+        assertAfter("a's afterCommit got nested", "tx3 }");
+        assertAfter("after b", "a's afterCommit got nested");
     }
 
     @Test
