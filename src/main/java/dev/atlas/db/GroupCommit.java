@@ -20,22 +20,13 @@ import java.util.logging.Logger;
  *
  * <p><b>Who commits: leader/follower, not a dedicated thread.</b> A caller queues its unit. If no batch is
  * running and it is first in the queue, it becomes the leader: it takes everything pending (at most
- * {@code maxBatch}, itself first; see Gathering below), runs the batch on its own thread, wakes the next caller in the
- * queue, who leads the next batch, and completes every caller of the batch (see Handing over). The others wait. Why: a lone request runs its
+ * {@code maxBatch}, itself first; see Gathering below), runs the batch on its own thread, completes every caller of the batch, then
+ * wakes the next caller in the queue, who leads the next batch. The others wait. Why: a lone request runs its
  * own transaction on its own thread exactly as before (no hand-off to another thread, no waiting for a batch to
  * fill), and there is no thread to start, stop, leak from the web application or lose: every batch runs on a
  * request thread inside a {@code try}/{@code finally} that always completes its callers and passes leadership
  * on. The price is that a leader's own request also waits for the other units of its batch (at most
  * {@code maxBatch}).
- *
- * <p><b>Handing over.</b> A shared transaction that committed wakes the next leader before its own callers: under
- * the lock, leadership is passed (the first queued caller is signalled), then each caller of the batch is marked
- * done and signalled. A signalled waiter must take the lock again to return, so the waiters woken by one unlock
- * take it one after another, each woken by the one before, in the order they were signalled. Signalled last, the
- * next leader waited for the whole batch's callers to pass through the lock (0.6–1.1 ms of a ~5 ms cycle on
- * PostgreSQL, on two cores: docs/benchmarks.md, twenty-first session) before it could even begin to gather; first,
- * it gathers while they return. Elsewhere (a lone unit, a batch that rolled back) the caller passes leadership on
- * after the batch, as before.
  *
  * <p><b>Gathering.</b> When the previous batch had more than one unit, writes are concurrent: the next leader waits
  * up to {@code gather} (or until {@code maxBatch} are queued) before taking its batch, so that the units arriving
@@ -232,18 +223,19 @@ public final class GroupCommit<C> {
             lock.unlock();
         }
         leader = Thread.currentThread();
-        boolean handedOver = false;
         try {
-            handedOver = lead(batch);
+            lead(batch);
         } finally {
-            if (!handedOver) {
-                leader = null;
-                lock.lock();
-                try {
-                    passLeadershipLocked();
-                } finally {
-                    lock.unlock();
+            leader = null;
+            lock.lock();
+            try {
+                leading = false;
+                Waiter<C, ?> next = queue.peekFirst();
+                if (next != null) {
+                    next.turn.signal();
                 }
+            } finally {
+                lock.unlock();
             }
         }
         return me.outcome();
@@ -272,22 +264,9 @@ public final class GroupCommit<C> {
         }
     }
 
-    /** No batch runs any more: the first caller still queued, if any, is woken to lead the next. With the lock held. */
-    private void passLeadershipLocked() {
-        leading = false;
-        Waiter<C, ?> next = queue.peekFirst();
-        if (next != null) {
-            next.turn.signal();
-        }
-    }
-
-    /**
-     * Runs one batch and completes each of its callers, whatever happens. Returns whether it passed the leadership on
-     * itself (a shared transaction that committed does, before it wakes its callers); if not, the caller must.
-     */
-    private boolean lead(List<Waiter<C, ?>> batch) {
+    /** Runs one batch and completes each of its callers, whatever happens. */
+    private void lead(List<Waiter<C, ?>> batch) {
         long start = System.nanoTime();
-        boolean handedOver = false;
         try {
             transactions.increment();
             units.add(batch.size());
@@ -295,7 +274,7 @@ public final class GroupCommit<C> {
             if (batch.size() == 1) {
                 runAlone(batch.get(0));
             } else {
-                handedOver = runCombined(batch);
+                runCombined(batch);
             }
         } catch (Throwable t) {
             // Not expected (every path above completes its callers), but no caller may be left waiting.
@@ -306,10 +285,9 @@ public final class GroupCommit<C> {
         } finally {
             busyNanos.add(System.nanoTime() - start);
         }
-        return handedOver;
     }
 
-    private boolean runCombined(List<Waiter<C, ?>> batch) {
+    private void runCombined(List<Waiter<C, ?>> batch) {
         int n = batch.size();
         Object[] results = new Object[n];
         RuntimeException[] alone = new RuntimeException[n];
@@ -340,7 +318,7 @@ public final class GroupCommit<C> {
         } catch (Throwable failure) {
             if (unavailable(failure)) {
                 failAll(batch, 0, failure);
-                return false;
+                return;
             }
             fallbacks.increment();
             LOG.log(Level.FINE, "A batch of " + n + " writes rolled back; running each alone", failure);
@@ -348,10 +326,10 @@ public final class GroupCommit<C> {
                 Throwable t = runAlone(batch.get(i));
                 if (t != null && Database.isUnavailable(t)) {
                     failAll(batch, i + 1, t);
-                    return false;
+                    return;
                 }
             }
-            return false;
+            return;
         }
         afterCommits(context[0], () -> {
             for (int i = 0; i < n; i++) {
@@ -360,18 +338,14 @@ public final class GroupCommit<C> {
                 }
             }
         });
-        // The next leader first, then this batch's callers (see the class comment, "Handing over").
-        leader = null;
         lock.lock();
         try {
-            passLeadershipLocked();
             for (int i = 0; i < n; i++) {
                 completeLocked(batch.get(i), alone[i] == null ? results[i] : null, alone[i]);
             }
         } finally {
             lock.unlock();
         }
-        return true;
     }
 
     /** The path of a lone unit: its own transaction, then its afterCommit. Returns its failure, or null. */

@@ -168,7 +168,7 @@ class GroupCommitAfterCommitsTest {
         assertAfter("returned c", "tx5 }");
     }
 
-    /** The leadership is handed over after the afterCommits: one that submits still runs its unit alone, at once. */
+    /** An afterCommit that submits (the batch is committed, its leader still leads) runs its unit alone, at once. */
     @Test
     void aSubmitFromAnAfterCommitOfASharedTransactionRunsAloneInsteadOfWaitingForTheNextBatch() throws Exception {
         CountDownLatch holding = new CountDownLatch(1);
