@@ -1,10 +1,11 @@
 package dev.atlas.db;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.atlas.config.AtlasConfig;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -16,6 +17,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -70,11 +72,7 @@ class GroupCommitAfterCommitsTest {
     }
 
     /** Submits a unit named {@code name} that runs {@code body}; its caller logs what it got once submit returns. */
-    private Future<String> submit(String name, Runnable body) {
-        return submit(name, body, x -> log.add("after " + x));
-    }
-
-    private Future<String> submit(String name, Runnable body, java.util.function.Consumer<String> afterCommit) {
+    private Future<String> submit(String name, Runnable body, Consumer<String> afterCommit) {
         return pool.submit(() -> {
             try {
                 String r = writes.submit((em, c) -> {
@@ -90,30 +88,43 @@ class GroupCommitAfterCommitsTest {
         });
     }
 
+    /** The afterCommit most units have: it logs "after" and the unit's result. */
+    private final Consumer<String> logged = x -> log.add("after " + x);
+
     /**
-     * A lone unit holds the writer while the named units queue behind it, in the order named, so that they run as
-     * one batch; returns the futures of the lone unit (first) and of the units.
+     * Submits "lone", which holds the writer until {@code release}: the units {@link #queue}d meanwhile run as one
+     * batch once it is released.
      */
-    private List<Future<String>> batchBehindALoneUnit(String[] names, Runnable[] bodies) throws Exception {
+    private Future<String> holdWriter(CountDownLatch release) throws InterruptedException {
         CountDownLatch holding = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        List<Future<String>> futures = new ArrayList<>();
-        futures.add(submit("lone", () -> {
+        Future<String> lone = submit("lone", () -> {
             holding.countDown();
             try {
                 assertTrue(release.await(30, TimeUnit.SECONDS));
             } catch (InterruptedException e) {
                 throw new IllegalStateException(e);
             }
-        }));
+        }, logged);
         assertTrue(holding.await(30, TimeUnit.SECONDS));
-        for (int i = 0; i < names.length; i++) {
-            futures.add(submit(names[i], bodies[i]));
-            // one at a time: the queue's order, and so the batch's, is the order of the names
-            assertTrue(writes.awaitQueued(i + 1, java.time.Duration.ofSeconds(30)), "queued: " + writes.queued());
-        }
-        release.countDown();
-        return futures;
+        return lone;
+    }
+
+    /** Submits a unit and waits until it is queued: units queued one by one run in that order. */
+    private Future<String> queue(String name, Runnable body, Consumer<String> afterCommit) throws InterruptedException {
+        int before = writes.queued();
+        Future<String> f = submit(name, body, afterCommit);
+        assertTrue(writes.awaitQueued(before + 1, java.time.Duration.ofSeconds(30)), "queued: " + writes.queued());
+        return f;
+    }
+
+    private static String result(Future<String> f) throws Exception {
+        return f.get(30, TimeUnit.SECONDS);
+    }
+
+    /** The exception the unit's caller got, which must be a {@code type}. */
+    private static <E extends Throwable> E failure(Future<String> f, Class<E> type) {
+        ExecutionException e = assertThrows(ExecutionException.class, () -> f.get(30, TimeUnit.SECONDS));
+        return assertInstanceOf(type, e.getCause());
     }
 
     /** The log's entries written by the leaders (the wrappers and the afterCommits), in order. */
@@ -126,18 +137,22 @@ class GroupCommitAfterCommitsTest {
                 () -> "'" + later + "' must come after '" + earlier + "': " + log);
     }
 
+    private static final Runnable OK = () -> { };
+
     @Test
     void aSharedTransactionWrapsTheAfterCommitsOfItsSucceededUnitsOnceAndItsCallersReturnAfter() throws Exception {
-        Runnable ok = () -> { };
-        List<Future<String>> f = batchBehindALoneUnit(new String[] {"a", "b", "c"}, new Runnable[] {ok, () -> {
+        CountDownLatch release = new CountDownLatch(1);
+        Future<String> lone = holdWriter(release);
+        Future<String> a = queue("a", OK, logged);
+        Future<String> b = queue("b", () -> {
             throw new Alone("b is refused on its own");
-        }, ok});
-        assertEquals("lone", f.get(0).get(30, TimeUnit.SECONDS));
-        assertEquals("a", f.get(1).get(30, TimeUnit.SECONDS));
-        ExecutionException refused = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
-                () -> f.get(2).get(30, TimeUnit.SECONDS));
-        assertTrue(refused.getCause() instanceof Alone, refused::toString);
-        assertEquals("c", f.get(3).get(30, TimeUnit.SECONDS));
+        }, logged);
+        Future<String> c = queue("c", OK, logged);
+        release.countDown();
+        assertEquals("lone", result(lone));
+        assertEquals("a", result(a));
+        assertEquals("b is refused on its own", failure(b, Alone.class).getMessage());
+        assertEquals("c", result(c));
 
         assertEquals(List.of("tx1 {", "after lone", "tx1 }", "tx2 {", "after a", "after c", "tx2 }"), leaders(),
                 "one wrapper per transaction, around every afterCommit of its succeeded units and nothing else");
@@ -149,16 +164,18 @@ class GroupCommitAfterCommitsTest {
 
     @Test
     void aBatchThatRolledBackWrapsNothingAndEachUnitRunAgainAloneIsWrappedOnItsOwn() throws Exception {
-        Runnable ok = () -> { };
-        List<Future<String>> f = batchBehindALoneUnit(new String[] {"a", "b", "c"}, new Runnable[] {ok, () -> {
+        CountDownLatch release = new CountDownLatch(1);
+        Future<String> lone = holdWriter(release);
+        Future<String> a = queue("a", OK, logged);
+        Future<String> b = queue("b", () -> {
             throw new IllegalStateException("b rolls its transaction back");
-        }, ok});
-        assertEquals("lone", f.get(0).get(30, TimeUnit.SECONDS));
-        assertEquals("a", f.get(1).get(30, TimeUnit.SECONDS));
-        ExecutionException failed = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
-                () -> f.get(2).get(30, TimeUnit.SECONDS));
-        assertTrue(failed.getCause() instanceof IllegalStateException, failed::toString);
-        assertEquals("c", f.get(3).get(30, TimeUnit.SECONDS));
+        }, logged);
+        Future<String> c = queue("c", OK, logged);
+        release.countDown();
+        assertEquals("lone", result(lone));
+        assertEquals("a", result(a));
+        assertEquals("b rolls its transaction back", failure(b, IllegalStateException.class).getMessage());
+        assertEquals("c", result(c));
 
         // tx2: the batch, rolled back; tx3, tx4, tx5: a, b (rolled back again), c, each alone
         assertEquals(List.of("tx1 {", "after lone", "tx1 }", "tx3 {", "after a", "tx3 }", "tx5 {", "after c", "tx5 }"),
@@ -171,29 +188,18 @@ class GroupCommitAfterCommitsTest {
     /** An afterCommit that submits (the batch is committed, its leader still leads) runs its unit alone, at once. */
     @Test
     void aSubmitFromAnAfterCommitOfASharedTransactionRunsAloneInsteadOfWaitingForTheNextBatch() throws Exception {
-        CountDownLatch holding = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        Future<String> lone = submit("lone", () -> {
-            holding.countDown();
-            try {
-                assertTrue(release.await(30, TimeUnit.SECONDS));
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        assertTrue(holding.await(30, TimeUnit.SECONDS));
-        Future<String> a = submit("a", () -> { }, x -> {
+        Future<String> lone = holdWriter(release);
+        Future<String> a = queue("a", OK, x -> {
             log.add("after a");
-            String nested = writes.submit((em, c) -> "nested", y -> log.add("after " + y));
+            String nested = writes.submit((em, c) -> "nested", logged);
             log.add("a's afterCommit got " + nested);
         });
-        assertTrue(writes.awaitQueued(1, java.time.Duration.ofSeconds(30)));
-        Future<String> b = submit("b", () -> { });
-        assertTrue(writes.awaitQueued(2, java.time.Duration.ofSeconds(30)));
+        Future<String> b = queue("b", OK, logged);
         release.countDown();
-        assertEquals("lone", lone.get(30, TimeUnit.SECONDS));
-        assertEquals("a", a.get(30, TimeUnit.SECONDS));
-        assertEquals("b", b.get(30, TimeUnit.SECONDS));
+        assertEquals("lone", result(lone));
+        assertEquals("a", result(a));
+        assertEquals("b", result(b));
         assertEquals(List.of("tx1 {", "after lone", "tx1 }", "tx2 {", "after a", "tx3 {", "after nested", "tx3 }",
                 "after b", "tx2 }"), leaders());
         assertAfter("a's afterCommit got nested", "tx3 }");
@@ -203,11 +209,14 @@ class GroupCommitAfterCommitsTest {
     @Test
     void aWrapperThatFailsFailsNoCallerTheirChangesAreCommitted() throws Exception {
         wrapperFails = true;
-        Runnable ok = () -> { };
-        List<Future<String>> f = batchBehindALoneUnit(new String[] {"a", "b"}, new Runnable[] {ok, ok});
-        assertEquals("lone", f.get(0).get(30, TimeUnit.SECONDS));
-        assertEquals("a", f.get(1).get(30, TimeUnit.SECONDS));
-        assertEquals("b", f.get(2).get(30, TimeUnit.SECONDS));
+        CountDownLatch release = new CountDownLatch(1);
+        Future<String> lone = holdWriter(release);
+        Future<String> a = queue("a", OK, logged);
+        Future<String> b = queue("b", OK, logged);
+        release.countDown();
+        assertEquals("lone", result(lone));
+        assertEquals("a", result(a));
+        assertEquals("b", result(b));
         assertEquals(List.of("tx1 {", "after lone", "tx1 }", "tx2 {", "after a", "after b", "tx2 }"), leaders());
     }
 }
