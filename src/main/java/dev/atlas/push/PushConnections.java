@@ -37,9 +37,12 @@ public class PushConnections {
     @Inject
     SessionRegistry registry;
 
-    /** The transport over a container WebSocket session, its blocking waits bounded by {@link #CLOSE_TIMEOUT}. */
+    /**
+     * The transport over a container WebSocket session, its blocking waits bounded by {@link #CLOSE_TIMEOUT} (a close
+     * frame) and by the send timeout and that (a message).
+     */
     public WebSocketTransport webSocket(Session session) {
-        WebSocketTransport.configure(session, CLOSE_TIMEOUT);
+        WebSocketTransport.configure(session, CLOSE_TIMEOUT, writers.sendTimeout());
         return new WebSocketTransport(session, threads.closer());
     }
 

@@ -59,8 +59,8 @@ public class PushDispatcher {
     AtlasConfig config;
 
     private ScheduledExecutorService thread;
-    /** Index 0 unused: share 0 is written by the dispatcher thread itself. */
-    private java.util.concurrent.ExecutorService[] senders = new java.util.concurrent.ExecutorService[1];
+    /** One per share of the sessions: each writes the events to its share, in order. */
+    private SendLane[] lanes = new SendLane[0];
     private volatile long lastDispatched;
     private final TreeMap<Long, TaskEvent> early = new TreeMap<>();
     private long holeSince;
@@ -77,11 +77,12 @@ public class PushDispatcher {
                 .description("From an event's commit to its dispatch on this node, for events this node learned from the "
                         + "outbox (committed by another node, or whose local firing was lost) rather than from its own commit")
                 .publishPercentiles(0.5, 0.99).register(metrics.registry());
-        senders = new java.util.concurrent.ExecutorService[registry.shards()];
-        for (int i = 1; i < senders.length; i++) {
-            senders[i] = threads.single("atlas-push-sender-" + i);
+        lanes = new SendLane[registry.shards()];
+        for (int i = 0; i < lanes.length; i++) {
+            lanes[i] = threads.lane("atlas-push-sender-" + i);
         }
-        LOG.info(() -> "Push dispatcher started after event " + lastDispatched + ", " + senders.length + " sender thread(s)");
+        threads.every(this::checkLanes, java.time.Duration.ofMillis(SendLane.CHECK_EVERY_MS));
+        LOG.info(() -> "Push dispatcher started after event " + lastDispatched + ", " + lanes.length + " sender lane(s)");
     }
 
     /** Events observed and not yet taken by the dispatcher thread, in the order they were fired. */
@@ -259,48 +260,85 @@ public class PushDispatcher {
     }
 
     /**
-     * Pushes one event: serialized once here, then written by every sender to its share of the sessions
-     * (share 0 on this thread, the others on their sender threads, each in event order). A session whose
-     * hello already covers the event (it registered after this dispatch, while a sender was still busy with
-     * it) is skipped: it gets every event after its hello, and none before.
+     * Pushes one event: serialized once (on first use, by the first lane that needs it), then written by every lane to
+     * its share of the sessions, each lane in event order. A session whose hello already covers the event (it
+     * registered after this dispatch, while a lane was still busy with it) is skipped: it gets every event after its
+     * hello, and none before. A share without sessions is skipped here, without waking its lane.
      */
     private void dispatch(TaskEvent e) {
         Outgoing out = new Outgoing(e);
         lastDispatched = e.id();
         metrics.eventCommitted();
-        for (int i = 1; i < senders.length; i++) {
-            int shard = i;
-            try {
-                senders[i].execute(() -> deliver(out, shard));
-            } catch (java.util.concurrent.RejectedExecutionException stopped) {
-                return; // shutting down
+        for (int i = 0; i < lanes.length; i++) {
+            java.util.Collection<PushSession> share = registry.shard(i);
+            if (!share.isEmpty()) {
+                lanes[i].submit(new Delivery(out, share.iterator()));
             }
         }
-        deliver(out, 0);
     }
 
-    private void deliver(Outgoing out, int shard) {
-        TaskEvent e = out.event;
-        Wire lastWire = null;
-        Frame lastFrame = null;
-        int accepted = 0;
-        int refused = 0;
-        for (PushSession s : registry.shard(shard)) {
-            if (s.helloId() >= e.id() || !s.canSee(e)) {
-                continue;
-            }
-            Wire w = s.wire();
-            if (w != lastWire) {
-                lastFrame = out.frame(w);
-                lastWire = w;
-            }
-            if (s.deliverLive(lastFrame)) {
-                accepted++;
-            } else {
-                refused++;
-            }
+    /**
+     * One event to one share: a piece per session, handed out in the share's order; a piece whose send stalls may
+     * still be running when the others are done, and counts itself then.
+     */
+    private final class Delivery implements SendLane.Job {
+        private final Outgoing out;
+        private final java.util.Iterator<PushSession> sessions;
+        private Wire lastWire;
+        private Frame lastFrame;
+        private int accepted;
+        private int refused;
+        private boolean reported;
+
+        Delivery(Outgoing out, java.util.Iterator<PushSession> sessions) {
+            this.out = out;
+            this.sessions = sessions;
         }
-        metrics.eventsDelivered(accepted, refused);
+
+        @Override
+        public Runnable next() {
+            TaskEvent e = out.event;
+            while (sessions.hasNext()) {
+                PushSession s = sessions.next();
+                if (s.helloId() >= e.id() || !s.canSee(e)) {
+                    continue;
+                }
+                Wire w = s.wire();
+                if (w != lastWire) {
+                    lastFrame = out.frame(w);
+                    lastWire = w;
+                }
+                Frame f = lastFrame;
+                return () -> counted(s.deliverLive(f));
+            }
+            return null;
+        }
+
+        private void counted(boolean ok) {
+            synchronized (this) {
+                if (!reported) {
+                    if (ok) {
+                        accepted++;
+                    } else {
+                        refused++;
+                    }
+                    return;
+                }
+            }
+            metrics.eventsDelivered(ok ? 1 : 0, ok ? 0 : 1);
+        }
+
+        @Override
+        public void done() {
+            int a;
+            int r;
+            synchronized (this) {
+                reported = true;
+                a = accepted;
+                r = refused;
+            }
+            metrics.eventsDelivered(a, r);
+        }
     }
 
     /**
@@ -366,6 +404,23 @@ public class PushDispatcher {
                 LOG.log(Level.WARNING, "Outbox catch-up failed; retrying every second until the database answers", ex);
             }
         }
+    }
+
+    /** Hands a lane's remaining work to a new worker when its worker is stuck in one client's send. */
+    private void checkLanes() {
+        long now = System.nanoTime();
+        for (SendLane lane : lanes) {
+            lane.checkStalled(now);
+        }
+    }
+
+    /** Sends that stalled a sender lane so far: each handed the lane's remaining work to a new worker. */
+    public long stalledSends() {
+        long n = 0;
+        for (SendLane lane : lanes) {
+            n += lane.retired();
+        }
+        return n;
     }
 
     /** Id of the last event pushed to sessions (for diagnostics and tests). */

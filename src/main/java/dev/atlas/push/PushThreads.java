@@ -16,8 +16,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Every thread the push side runs, made here, named {@code atlas-push-…} and bounded: the dispatcher and its
- * senders, the replay pool, the one timer (authentication deadlines, token expiry, heartbeats, the send-timeout
+ * Every thread the push side runs, made here, named {@code atlas-push-…} and bounded: the dispatcher, the
+ * sender lanes' workers ({@link SendLane}), the replay pool, the one timer (authentication deadlines, token expiry, heartbeats, the send-timeout
  * sweep), and the closer pool that performs the container calls that may block — {@code Session.close} and
  * pings, which Tomcat writes synchronously and which wait behind a send still in flight. All are daemon threads
  * and all stop with the application.
@@ -30,6 +30,7 @@ public class PushThreads {
     static final int MAX_CLOSERS = 16;
 
     private final List<ExecutorService> made = new ArrayList<>();
+    private final List<SendLane> lanes = new ArrayList<>();
     private ScheduledThreadPoolExecutor timer;
     private ThreadPoolExecutor closer;
 
@@ -57,6 +58,13 @@ public class PushThreads {
         return e;
     }
 
+    /** A sender lane whose workers are threads named {@code name-N}; it stops with the others. */
+    synchronized SendLane lane(String name) {
+        SendLane lane = new SendLane(numbered(name));
+        lanes.add(lane);
+        return lane;
+    }
+
     /** Runs a task later on the timer thread. Tasks must be short and must not block. */
     public ScheduledFuture<?> schedule(Runnable task, Duration delay) {
         return timer.schedule(task, Math.max(0, delay.toMillis()), TimeUnit.MILLISECONDS);
@@ -76,6 +84,7 @@ public class PushThreads {
     @PreDestroy
     synchronized void stop() {
         made.forEach(ExecutorService::shutdownNow);
+        lanes.forEach(SendLane::stop);
     }
 
     private static ThreadFactory named(String name) {

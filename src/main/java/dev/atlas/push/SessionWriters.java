@@ -32,14 +32,21 @@ public class SessionWriters {
     private final Set<SessionWriter> open = ConcurrentHashMap.newKeySet();
     private int maxMessages;
     private long maxBytes;
+    private Duration sendTimeout;
 
     @PostConstruct
     void init() {
         maxMessages = config.getInt(Setting.WS_QUEUE_MAX_MESSAGES);
         maxBytes = config.getLong(Setting.WS_QUEUE_MAX_BYTES);
         long timeoutMs = config.getLong(Setting.WS_SEND_TIMEOUT_MS);
+        sendTimeout = Duration.ofMillis(timeoutMs);
         long limit = TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         threads.every(() -> closeStalled(limit), Duration.ofMillis(Math.max(100, Math.min(1000, timeoutMs / 4))));
+    }
+
+    /** How long one send may take before its session is closed as a slow consumer ({@code ATLAS_WS_SEND_TIMEOUT_MS}). */
+    public Duration sendTimeout() {
+        return sendTimeout;
     }
 
     /** A new writer over {@code transport}, watched until {@link #closed}. */

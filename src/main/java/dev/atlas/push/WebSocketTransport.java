@@ -17,8 +17,11 @@ import java.util.logging.Logger;
 /**
  * {@link Transport} over a container WebSocket session ({@code jakarta.websocket}), for both endpoints.
  *
- * <p>A send is the standard asynchronous {@code sendText} with a completion handler: it never blocks the caller
- * (a sender thread writing one event to thousands of sessions), and a client that stops reading keeps its send in
+ * <p>A send on a sender lane's worker ({@link SendLane#mayBlock()}) is the standard blocking {@code sendText}: it
+ * completes on that thread, without the hand-off to the container's executor that completes every asynchronous send
+ * (a third of a delivery's CPU on Tomcat, benchmarks.md), and blocks only while the client's socket buffers are full,
+ * when the lane hands its other sessions to a new worker. Anywhere else a send is the asynchronous {@code sendText}
+ * with a completion handler, which never blocks the caller. Either way a client that stops reading keeps its send in
  * flight, so its backlog waits, counted, in the {@link SessionWriter}. Closing and pinging are different: Tomcat
  * writes control frames synchronously and makes them wait behind a send in flight, so they run on the closer pool
  * ({@link PushThreads#closer()}), never on the caller's thread, bounded by the timeouts set in {@link #configure}.
@@ -32,10 +35,10 @@ public final class WebSocketTransport implements Transport {
 
     /*
      * Tomcat reads these session user properties (plain strings, no Tomcat type; other containers ignore them):
-     * how long a blocking send (a ping, the close frame) may wait — for the send in flight to finish and for the
-     * socket to take the frame — and how long a closed session waits for the client's close frame. Tomcat's
-     * defaults are 20 s, 50 ms for the close frame of any code but 1000 (too short for a slow consumer that is
-     * about to read again to see its 1013), and 30 s.
+     * how long a blocking send (a message sent on a lane, a ping, a close frame with code 1000) may wait — for the send
+     * in flight to finish and for the socket to take the frame —, how long the close frame of any other code may, and
+     * how long a closed session waits for the client's close frame. Tomcat's defaults are 20 s, 50 ms (too short for
+     * a slow consumer that is about to read again to see its 1013), and 30 s.
      */
     private static final String BLOCKING_SEND_TIMEOUT = "org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT";
     private static final String CLOSE_SEND_TIMEOUT = "org.apache.tomcat.websocket.ABNORMAL_SESSION_CLOSE_SEND_TIMEOUT";
@@ -43,28 +46,43 @@ public final class WebSocketTransport implements Transport {
 
     private final Session session;
     private final RemoteEndpoint.Async remote;
+    private final RemoteEndpoint.Basic blocking;
     private final Executor closer;
     private final AtomicBoolean closing = new AtomicBoolean();
 
     public WebSocketTransport(Session session, Executor closer) {
         this.session = session;
         this.remote = session.getAsyncRemote();
+        this.blocking = session.getBasicRemote();
         this.closer = closer;
     }
 
     /**
-     * Bounds what the container may block on for this session (Tomcat's user properties above): a close or ping
-     * waits at most {@code closeTimeout} for a stalled client, then the connection is cut.
+     * Bounds what the container may block on for this session (Tomcat's user properties above): the close frame of a
+     * slow consumer (1013) or of an error waits at most {@code closeTimeout} for a stalled client, then the connection
+     * is cut. A blocking send may wait {@code sendTimeout} and {@code closeTimeout} more: the writers' own send timeout
+     * ({@link SessionWriter#closeIfStalled}) closes a stalled client with 1013 first, and the send ends with the
+     * connection at the latest.
      */
-    public static void configure(Session session, Duration closeTimeout) {
+    public static void configure(Session session, Duration closeTimeout, Duration sendTimeout) {
         Long ms = closeTimeout.toMillis();
-        session.getUserProperties().put(BLOCKING_SEND_TIMEOUT, ms);
+        session.getUserProperties().put(BLOCKING_SEND_TIMEOUT, sendTimeout.plus(closeTimeout).toMillis());
         session.getUserProperties().put(CLOSE_SEND_TIMEOUT, ms);
         session.getUserProperties().put(SESSION_CLOSE_TIMEOUT, ms);
     }
 
     @Override
     public void send(Frame frame, Consumer<Throwable> done) {
+        if (SendLane.mayBlock()) {
+            try {
+                blocking.sendText(frame.text());
+            } catch (IOException | RuntimeException e) {
+                done.accept(e);
+                return;
+            }
+            done.accept(null);
+            return;
+        }
         remote.sendText(frame.text(), result -> done.accept(result.isOK() ? null : result.getException()));
     }
 

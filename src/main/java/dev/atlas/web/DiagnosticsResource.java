@@ -23,8 +23,9 @@ import java.util.Map;
 
 /**
  * {@code GET /api/diagnostics}: what this node is doing right now — open sessions by transport, the last
- * event id pushed, node id, uptime and version, and how many envelopes and Socket.IO frames were built
- * (each event once, whatever the number of clients). Admin only.
+ * event id pushed, node id, uptime and version, how many envelopes and Socket.IO frames were built (each event
+ * once, whatever the number of clients), how many clients were closed as slow consumers, and how many sends stalled
+ * a sender lane (each handed the lane's other clients to a new thread). Admin only.
  */
 @Tag(name = "operations")
 @Path("/diagnostics")
@@ -49,7 +50,8 @@ public class DiagnosticsResource {
                               long oldestEventId, int sessions, Map<String, Integer> sessionsByTransport,
                               Map<String, Integer> sessionsByRole,
                               int engineIoSessions,
-                              long envelopesSerialized, long socketIoFramesBuilt, long slowConsumerCloses) {
+                              long envelopesSerialized, long socketIoFramesBuilt, long slowConsumerCloses,
+                              long stalledSends) {
     }
 
     @jakarta.ws.rs.core.Context
@@ -66,6 +68,6 @@ public class DiagnosticsResource {
         }
         return new Diagnostics(node.nodeId(), node.version(), node.uptimeSeconds(), dispatcher.lastDispatched(),
                 db.read(eventLog::oldestEventId), registry.size(), registry.countByTransport(), registry.countByRole(), engine.size(), Envelope.serializations(),
-                SocketFrames.eventFrames(), SessionWriter.slowConsumerCloses());
+                SocketFrames.eventFrames(), SessionWriter.slowConsumerCloses(), dispatcher.stalledSends());
     }
 }

@@ -44,6 +44,8 @@ class SlowConsumerIT {
             long first = healthy.get(0).helloId() + 1;
             int created = createUntilClosedAsSlowConsumer(api, healthy);
 
+            assertTrue(api.get("/api/diagnostics").json().path("stalledSends").asLong() > 0,
+                    "the send to the stalled client blocked its sender lane, which went on with the others on a new thread");
             stalled.resumeReading();
             assertEquals(1013, stalled.awaitClose());
             assertTrue(stalled.closeReason().startsWith(reason), stalled.closeReason());

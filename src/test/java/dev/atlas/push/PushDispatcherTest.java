@@ -152,6 +152,44 @@ class PushDispatcherTest {
         assertEquals(List.of(6L), liveEvents(c, 1));
     }
 
+    /**
+     * A client whose send blocks (its socket buffers full) holds up its sender lane only until the lane's stall check
+     * hands the others to a new worker: they get this event and the next ones while that send still blocks; the
+     * stalled client gets its events in order once its send completes.
+     */
+    @Test
+    void aClientWhoseSendBlocksDoesNotHoldUpTheOthers() throws Exception {
+        PushRig rig = rig(1);
+        rig.start();
+        List<Client> healthy = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            healthy.add(rig.open());
+        }
+        Client stalled = rig.open();
+        long hello = stalled.hello();
+        for (Client c : healthy) {
+            assertEquals(hello, c.hello());
+        }
+        stalled.transport.gate();
+
+        TaskEvent first = rig.append();
+        rig.fire(first);
+        assertEquals(List.of(first.id()), liveEvents(stalled, 1), "its send began");
+        assertTrue(stalled.transport.blocked(), "and blocks the lane's worker");
+        List<TaskEvent> more = List.of(rig.append(), rig.append());
+        rig.fire(more);
+        for (Client c : healthy) {
+            assertEquals(List.of(first.id(), more.get(0).id(), more.get(1).id()), liveEvents(c, 3));
+        }
+        assertTrue(stalled.transport.blocked(), "the others got everything while the stalled send still blocked");
+        assertEquals(0, stalled.transport.unread());
+        assertEquals(1, rig.dispatcher.stalledSends());
+
+        stalled.transport.release();
+        assertEquals(List.of(more.get(0).id(), more.get(1).id()), liveEvents(stalled, 2));
+        assertEquals(0, stalled.transport.overlappingSends());
+    }
+
     @Test
     void anEventFiredTwiceIsPushedOnce() throws Exception {
         PushRig rig = rig(1);

@@ -10,8 +10,10 @@ import java.util.function.Consumer;
  * A {@link Transport} for dispatcher tests: every frame the writer sends lands in a blocking queue that the
  * test polls with a bound, together with whether it was a live event's frame ({@link Frame#committedAtMillis()}
  * set) or not (hello, resync, replayed events). Sends complete inside {@code send}, unless the transport was
- * made {@linkplain #gated() gated}: then the first send stays in flight until {@link #release}, so the session's
- * writer fills up as a client that stopped reading would make it. Thread-safe.
+ * made {@linkplain #gated() gated} (or {@linkplain #gate() gated later}): then the first send stays in flight until
+ * {@link #release}, so the session's writer fills up as a client that stopped reading would make it; a send made on a
+ * sender lane ({@link SendLane#mayBlock()}) blocks inside {@code send} meanwhile, as the container's blocking send
+ * does. Thread-safe.
  */
 final class QueueTransport implements Transport {
     /** One frame as the transport was asked to send it. */
@@ -22,6 +24,7 @@ final class QueueTransport implements Transport {
     private final List<RecordingTransport.Close> closes = new CopyOnWriteArrayList<>();
     private boolean gated;
     private Consumer<Throwable> pending;
+    private boolean blocked;
     private int overlappingSends;
 
     /** A transport whose sends complete at once. */
@@ -40,21 +43,48 @@ final class QueueTransport implements Transport {
         sent.add(new Sent(frame.text(), frame.committedAtMillis()));
         synchronized (this) {
             if (gated) {
-                if (pending != null) {
+                if (pending != null || blocked) {
                     overlappingSends++;
                 }
-                pending = done;
-                return;
+                if (!SendLane.mayBlock()) {
+                    pending = done;
+                    return;
+                }
+                // on a sender lane, as the container's blocking send would with a client's buffers full
+                blocked = true;
+                try {
+                    while (gated) {
+                        wait();
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } finally {
+                    blocked = false;
+                }
             }
         }
         done.accept(null);
     }
 
-    /** Opens the gate: the send in flight completes (here, on the caller's thread) and later ones complete at once. */
+    /** Closes the gate: the next send stays in flight until {@link #release}, blocking if it is made on a lane. */
+    synchronized void gate() {
+        gated = true;
+    }
+
+    /** Whether a send is blocked inside {@code send} (made on a lane while gated). */
+    synchronized boolean blocked() {
+        return blocked;
+    }
+
+    /**
+     * Opens the gate: the send in flight completes (here, on the caller's thread, or on the thread blocked in it) and
+     * later ones complete at once.
+     */
     void release() {
         Consumer<Throwable> done;
         synchronized (this) {
             gated = false;
+            notifyAll();
             done = pending;
             pending = null;
         }

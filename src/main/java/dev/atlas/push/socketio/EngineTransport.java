@@ -154,11 +154,17 @@ final class EngineTransport implements Transport, Heartbeat.Peer {
         terminate(reason, code);
     }
 
-    /** Sends frames one after the other on a WebSocket, then reports the last one's outcome. */
+    /**
+     * Sends frames one after the other on a WebSocket, then reports the last one's outcome. A send that completes
+     * before it returns (a blocking send on a sender lane) is followed by the next in a loop, not by recursion.
+     */
     private static final class InOrder implements Consumer<Throwable> {
         private final WebSocketTransport transport;
         private final Iterator<Frame> frames;
         private final Consumer<Throwable> done;
+        private boolean inSend;
+        private boolean completedInSend;
+        private Throwable failureInSend;
 
         InOrder(WebSocketTransport transport, Iterator<Frame> frames, Consumer<Throwable> done) {
             this.transport = transport;
@@ -167,11 +173,37 @@ final class EngineTransport implements Transport, Heartbeat.Peer {
         }
 
         void next() {
-            transport.send(frames.next(), this);
+            while (true) {
+                Frame f = frames.next();
+                synchronized (this) {
+                    inSend = true;
+                    completedInSend = false;
+                }
+                transport.send(f, this);
+                Throwable failure;
+                synchronized (this) {
+                    inSend = false;
+                    if (!completedInSend) {
+                        return; // completes later, on another thread, in accept
+                    }
+                    failure = failureInSend;
+                }
+                if (failure != null || !frames.hasNext()) {
+                    done.accept(failure);
+                    return;
+                }
+            }
         }
 
         @Override
         public void accept(Throwable failure) {
+            synchronized (this) {
+                if (inSend) {
+                    completedInSend = true;
+                    failureInSend = failure;
+                    return;
+                }
+            }
             if (failure != null || !frames.hasNext()) {
                 done.accept(failure);
             } else {
