@@ -414,6 +414,28 @@ public class PushDispatcher {
         }
     }
 
+    /**
+     * Waits until every lane has handed out and run every delivery submitted to it before this call (a piece stuck in
+     * a stalled send aside); for tests, after the dispatcher thread has dispatched what they wait for.
+     */
+    boolean lanesPassed(java.time.Duration timeout) throws InterruptedException {
+        java.util.concurrent.CountDownLatch passed = new java.util.concurrent.CountDownLatch(lanes.length);
+        for (SendLane lane : lanes) {
+            lane.submit(new SendLane.Job() {
+                @Override
+                public Runnable next() {
+                    return null;
+                }
+
+                @Override
+                public void done() {
+                    passed.countDown();
+                }
+            });
+        }
+        return passed.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     /** Sends that stalled a sender lane so far: each handed the lane's remaining work to a new worker. */
     public long stalledSends() {
         long n = 0;

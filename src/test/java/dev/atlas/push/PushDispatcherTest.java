@@ -170,12 +170,13 @@ class PushDispatcherTest {
         for (Client c : healthy) {
             assertEquals(hello, c.hello());
         }
+        PushRig.await(stalled.session.writer()::isIdle, () -> "the hello's send to complete");
         stalled.transport.gate();
 
         TaskEvent first = rig.append();
         rig.fire(first);
         assertEquals(List.of(first.id()), liveEvents(stalled, 1), "its send began");
-        assertTrue(stalled.transport.blocked(), "and blocks the lane's worker");
+        PushRig.await(stalled.transport::blocked, () -> "the send to block the lane's worker");
         List<TaskEvent> more = List.of(rig.append(), rig.append());
         rig.fire(more);
         for (Client c : healthy) {
@@ -367,7 +368,7 @@ class PushDispatcherTest {
         assertEquals(List.of(2L, 4L, 5L, 8L), liveEvents(a, 4));
         assertEquals(List.of(3L, 5L, 6L), liveEvents(b, 3));
 
-        // one sender: once the dispatcher thread is past this point, every session was offered every event
+        // once the barrier is passed, every session was offered every event
         assertEquals(8, rig.barrier());
         assertEquals(0, a.transport.unread(), "agent A got more");
         assertEquals(0, b.transport.unread(), "agent B got more");

@@ -2,6 +2,7 @@ package dev.atlas.push;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -55,7 +56,7 @@ final class PushRig implements AutoCloseable {
     private final AtomicInteger sessions = new AtomicInteger();
     private final AtomicInteger tasks = new AtomicInteger();
 
-    /** A rig with {@code senders} sender threads (1: every session is written on the dispatcher thread). */
+    /** A rig with {@code senders} sender lanes. */
     PushRig(int senders) {
         this(senders, 1000);
     }
@@ -191,14 +192,15 @@ final class PushRig implements AutoCloseable {
     /**
      * Waits until the dispatcher thread has done everything queued before this call: opens a probe session
      * (registration runs on the same single thread, after the work queued earlier), waits for its hello,
-     * and closes it again. Returns the hello's id, the last dispatched id at that point. With one sender,
-     * every session has then also been offered every event dispatched before.
+     * and closes it again; then waits until every sender lane has offered what it was handed before. Returns the
+     * hello's id, the last dispatched id at that point: every session has then been offered every event up to it.
      */
     long barrier() throws InterruptedException {
         Client probe = open();
         Received hello = probe.next();
         assertEquals("hello", hello.event());
         dispatcher.close(probe.session);
+        assertTrue(dispatcher.lanesPassed(WAIT), "the sender lanes finished what they were handed within " + WAIT);
         return hello.id();
     }
 
