@@ -56,7 +56,7 @@ public enum Setting {
     SIO_PING_TIMEOUT_MS("20000", "Socket.IO: how long the server waits for the pong before closing the session (Engine.IO pingTimeout)."),
     SIO_MAX_PAYLOAD_BYTES("1000000", "Socket.IO: the advertised maxPayload, enforced on both transports: largest long-polling request body (larger: 413) and response, largest WebSocket message (larger: 1009)."),
     WS_PING_INTERVAL_SECONDS("30", "/ws: the server pings every client this often and closes a session whose pong has not come back by the next ping (dead peers, idle proxies). 0 turns it off."),
-    PUSH_SENDERS("0", "Threads that write each event to the client sessions in parallel, each to its own share of the sessions. 0: one per two CPU cores, at most 4."),
+    PUSH_SENDERS("0", "Sender lanes that write each event to the client sessions in parallel, each to its own share of the sessions, on a thread of its own (a new one when a client's send stalls for 20 ms). 0: one per two CPU cores, at most 4."),
     WS_SEND_TIMEOUT_MS("10000", "A single send to a client (WebSocket or Socket.IO) that takes longer than this closes the session as a slow consumer (1013)."),
     METRICS_ACCESS("local", "Who may read /metrics. local: clients on this host (127.0.0.1 or ::1, not relayed by a proxy) without a token, others with ATLAS_METRICS_TOKEN or an admin token. token: always a token. open: anyone (only where the network already restricts it)."),
     METRICS_TOKEN("", "A static bearer token that reads /metrics and nothing else (for Prometheus' authorization credentials), at least 16 characters of A-Z a-z 0-9 - . _ ~ + /. Empty: only admin tokens (and local clients) read /metrics.");
