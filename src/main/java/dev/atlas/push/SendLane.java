@@ -41,7 +41,10 @@ final class SendLane {
 
     /** A job: its pieces in order. */
     interface Job {
-        /** The next piece, or null when there is none left; called under the lane's lock: must not block. */
+        /**
+         * The next piece, or null when there is none left; called under the lane's lock: must not block. If it throws,
+         * the job is dropped (its {@link #done} is not called) and the lane goes on with the next.
+         */
         Runnable next();
 
         /** Called once, after the last piece was handed out and every piece handed out to that worker has run. */
@@ -173,7 +176,13 @@ final class SendLane {
                             }
                             continue;
                         }
-                        piece = head.next();
+                        try {
+                            piece = head.next();
+                        } catch (RuntimeException e) {
+                            LOG.log(Level.WARNING, "A send lane's job failed; its remaining pieces are dropped", e);
+                            jobs.poll();
+                            continue;
+                        }
                         if (piece == null) {
                             jobs.poll();
                             finished = head;

@@ -143,6 +143,24 @@ class SendLaneTest {
     }
 
     @Test
+    void aJobThatFailsToHandOutAPieceIsDroppedAndTheLaneGoesOn() throws Exception {
+        lane.submit(new SendLane.Job() {
+            @Override
+            public Runnable next() {
+                throw new IllegalStateException("boom");
+            }
+
+            @Override
+            public void done() {
+                log.add("failed done");
+            }
+        });
+        lane.submit(job("b", 1, piece -> { }));
+        assertEquals(List.of("b.0", "b done"), take(2));
+        assertEquals(1, made.size(), "the same worker went on");
+    }
+
+    @Test
     void stoppingDropsTheJobsNotBegunAndEndsTheWorkers() throws Exception {
         CountDownLatch inside = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
