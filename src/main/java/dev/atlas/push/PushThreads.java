@@ -17,10 +17,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Every thread the push side runs, made here, named {@code atlas-push-…} and bounded: the dispatcher, the
- * sender lanes' workers ({@link SendLane}), the replay pool, the one timer (authentication deadlines, token expiry, heartbeats, the send-timeout
- * sweep), and the closer pool that performs the container calls that may block — {@code Session.close} and
- * pings, which Tomcat writes synchronously and which wait behind a send still in flight. All are daemon threads
- * and all stop with the application.
+ * sender lanes' workers ({@link SendLane}), the replay pool, the one timer (authentication deadlines, token expiry,
+ * heartbeats, the send-timeout sweep, the lanes' stall check), and the closer pool that performs the container calls
+ * that may block — {@code Session.close} and pings, which Tomcat writes synchronously and which wait behind a send
+ * still in flight. All are daemon threads and all stop with the application.
  *
  * <p>Thread-safe.
  */

@@ -57,9 +57,9 @@ final class SendLane {
     private final Condition hasWork = lock.newCondition();
     private final ArrayDeque<Job> jobs = new ArrayDeque<>();
     private Worker active;
-    /** Written under the lock; read without it by {@link #mayBlock()}. */
+    /** Written under the lock; read without it ({@link #mayBlock()}, {@link #stuck()}, {@link #retired()}). */
     private volatile int stuck;
-    private long retired;
+    private volatile long retired;
     private boolean stopped;
 
     SendLane(ThreadFactory threads) {
@@ -119,22 +119,12 @@ final class SendLane {
 
     /** Workers retired so far (each a send that stalled). */
     long retired() {
-        lock.lock();
-        try {
-            return retired;
-        } finally {
-            lock.unlock();
-        }
+        return retired;
     }
 
     /** Retired workers still inside their piece. */
     int stuck() {
-        lock.lock();
-        try {
-            return stuck;
-        } finally {
-            lock.unlock();
-        }
+        return stuck;
     }
 
     /** Drops the jobs not begun; the workers end after their current piece. */
