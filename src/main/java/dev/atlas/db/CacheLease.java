@@ -27,11 +27,20 @@ import org.postgresql.PGNotification;
  * shared and lets go of the exclusive hold (its own session's holds never conflict). A node that holds it shared tries
  * every {@link #UPGRADE_EVERY_MS} ms for it exclusively too, and gets it when the others have gone.
  *
- * <p><b>The write fence.</b> Every write transaction, on every node whatever its own setting, first runs {@link #fenceSql}:
- * it takes the lock shared for the transaction ({@code pg_try_advisory_xact_lock_shared}), which fails while another
- * node holds it exclusively and keeps any node from taking it exclusively until the commit; or it finds its own node's
- * session holding it exclusively ({@code pg_locks}). Else the write is refused with a 503 before it changed anything. So
- * no write commits on another node while one node caches. The fence also takes a second key ({@link #BARRIER}) shared;
+ * <p><b>The write fence.</b> Every write transaction, on every node whatever its own setting, first runs {@link #fenceSql}
+ * (in the statement that locks the event sequence row: {@link #pass}): it takes the lock shared for the transaction
+ * ({@code pg_try_advisory_xact_lock_shared}), which fails while another node holds it exclusively and keeps any node from
+ * taking it exclusively until the commit; or it finds its own node's session holding it exclusively. Else the write is
+ * refused with a 503 before it changed anything. So no write commits on another node while one node caches.
+ *
+ * <p>Its own node's session is recognized by a token: each lease session holds, for its whole life, the advisory lock
+ * ({@code token key}, its backend pid) exclusively, and it holds the cache lock (shared or exclusively) whenever its node
+ * may write (a node writes only while its lease is published, which is after the lock was taken). A write transaction
+ * that could not take the cache lock shared tries the token of its node's session shared: that fails exactly while the
+ * session holds it. A look at {@code pg_locks} did the same for 65 µs a transaction inside the serialized write section
+ * (docs/benchmarks.md, twenty-second session); the lock manager's conflict check is a few.
+ *
+ * <p>The fence also takes a second key ({@link #BARRIER}) shared;
  * a node that just took the lock exclusively takes that key exclusively once and lets go ("barrier"), which waits for
  * every write transaction that passed its fence before, and only then starts its cache, from empty.
  *
@@ -53,6 +62,8 @@ public final class CacheLease implements AutoCloseable {
      * Atlas installations in two schemas of one database are not nodes of one another.
      */
     static final String KEY_SQL = "SELECT hashtext('atlas-cache-lease:' || current_schema())";
+    /** The first key of the lease sessions' tokens, per schema (the second is the session's backend pid). */
+    static final String TOKEN_KEY_SQL = "SELECT hashtext('atlas-cache-token:' || current_schema())";
     /** The second key of the lock that decides who caches. */
     public static final int CACHE = 1;
     /** The second key of the barrier every write transaction takes shared. */
@@ -72,14 +83,15 @@ public final class CacheLease implements AutoCloseable {
     private static final long MAX_BACKOFF_MS = 2_000;
 
     /**
-     * The write fence for the schema's {@code key} (see the class comment); its parameter is this node's lease session's
-     * backend pid. The barrier is taken in a subquery that {@code OFFSET 0} keeps from being merged into the outer one,
-     * so before the checks. ({@code pg_locks} shows the first key as an unsigned oid.)
+     * The write fence for the schema's {@code key} and {@code tokenKey} (see the class comment): one row, one boolean
+     * column; its parameter is this node's lease session's backend pid. The barrier is taken in a subquery that {@code
+     * OFFSET 0} keeps from being merged into the outer one, so before the checks. The token is tried only when the cache
+     * lock could not be taken shared ({@code OR} evaluates its operands in order and stops at the first true); when
+     * the session does not hold it, the try takes it shared, and the write is refused.
      */
-    static String fenceSql(int key) {
-        return "SELECT pg_try_advisory_xact_lock_shared(" + key + ", " + CACHE + ") OR EXISTS ("
-                + "SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND classid = " + Integer.toUnsignedString(key)
-                + " AND objid = " + CACHE + " AND objsubid = 2 AND mode = 'ExclusiveLock' AND granted AND pid = ?)"
+    static String fenceSql(int key, int tokenKey) {
+        return "SELECT pg_try_advisory_xact_lock_shared(" + key + ", " + CACHE + ")"
+                + " OR NOT pg_try_advisory_xact_lock_shared(" + tokenKey + ", ?)"
                 + " FROM (SELECT pg_advisory_xact_lock_shared(" + key + ", " + BARRIER + ") OFFSET 0) AS barrier";
     }
 
@@ -239,10 +251,10 @@ public final class CacheLease implements AutoCloseable {
      * the transaction has then changed nothing.
      */
     public void fence(Connection c) {
-        State s = awaitWritable(System.nanoTime() + WRITE_WAIT_NANOS);
+        Pass p = pass();
         boolean allowed;
-        try (PreparedStatement ps = c.prepareStatement(fence)) {
-            ps.setInt(1, s.pid());
+        try (PreparedStatement ps = c.prepareStatement(p.query())) {
+            p.bind(ps, 1);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 allowed = rs.getBoolean(1);
@@ -250,16 +262,49 @@ public final class CacheLease implements AutoCloseable {
         } catch (SQLException e) {
             throw new LeaseException("The write fence failed", e);
         }
-        if (!allowed) {
-            refusals.increment();
-            throw new LeaseException("Another node holds the cache lock exclusively: this node's lease session was lost; "
-                    + "the write is refused until it is back", null);
+        p.verify(allowed);
+    }
+
+    /**
+     * The write fence to run inside a write transaction's first statement: waits up to {@link #WRITE_WAIT_NANOS} for
+     * this node's lease, as {@link #fence} does, and answers the query to run ({@link Pass#query}) and what to do with
+     * its answer ({@link Pass#verify}), which the transaction must call before it changes anything.
+     */
+    public Pass pass() {
+        return new Pass(awaitWritable(System.nanoTime() + WRITE_WAIT_NANOS));
+    }
+
+    /** One write transaction's pass through the fence: see {@link #pass}. */
+    public final class Pass {
+        private final State s;
+
+        private Pass(State s) {
+            this.s = s;
         }
-        State now = state; // the same session (a hand-over or an upgrade since changes nothing for a write)
-        if (now.pid() != s.pid() || !writable(now, System.nanoTime())) {
-            refusals.increment();
-            throw new LeaseException("This node's lease session could not be confirmed within "
-                    + TimeUnit.NANOSECONDS.toMillis(VALID_NANOS) + " ms; the write is refused", null);
+
+        /** The fence ({@link #fenceSql}): one row, one boolean column (whether the write may go on), one parameter. */
+        public String query() {
+            return fence;
+        }
+
+        /** Binds the query's parameter at {@code index}. */
+        public void bind(PreparedStatement ps, int index) throws SQLException {
+            ps.setInt(index, s.pid());
+        }
+
+        /** Throws an exception that {@link Database#isUnavailable} recognizes (a 503) unless the write may go on. */
+        public void verify(boolean allowed) {
+            if (!allowed) {
+                refusals.increment();
+                throw new LeaseException("Another node holds the cache lock exclusively: this node's lease session was "
+                        + "lost; the write is refused until it is back", null);
+            }
+            State now = state; // the same session (a hand-over or an upgrade since changes nothing for a write)
+            if (now.pid() != s.pid() || !writable(now, System.nanoTime())) {
+                refusals.increment();
+                throw new LeaseException("This node's lease session could not be confirmed within "
+                        + TimeUnit.NANOSECONDS.toMillis(VALID_NANOS) + " ms; the write is refused", null);
+            }
         }
     }
 
@@ -307,14 +352,19 @@ public final class CacheLease implements AutoCloseable {
                 connection = c;
                 c.setNetworkTimeout(Runnable::run, NETWORK_TIMEOUT_MS);
                 int pid;
-                try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(KEY_SQL)) {
+                int tokenKey;
+                try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
+                        "SELECT (" + KEY_SQL + "), (" + TOKEN_KEY_SQL + "), pg_backend_pid()")) {
                     rs.next();
                     key = rs.getInt(1);
-                    fence = fenceSql(key);
+                    tokenKey = rs.getInt(2);
+                    pid = rs.getInt(3);
+                    fence = fenceSql(key, tokenKey);
                 }
-                try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT pg_backend_pid()")) {
-                    rs.next();
-                    pid = rs.getInt(1);
+                try (Statement st = c.createStatement()) {
+                    // The token, before the cache lock. A write transaction of a node whose session had this pid
+                    // before may hold it shared for a moment (it is being refused): this waits for it.
+                    st.execute("SELECT pg_advisory_lock(" + tokenKey + ", " + pid + ")");
                 }
                 try (Statement st = c.createStatement()) {
                     st.execute("LISTEN " + joinChannel(key));

@@ -1,9 +1,9 @@
 package dev.atlas.event;
 
+import dev.atlas.db.CacheLease;
 import dev.atlas.db.GroupCommit;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
-import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -23,6 +23,12 @@ import org.postgresql.PGConnection;
  * reader that sees id N has already been able to see every id below it. This is the "serialize id
  * assignment until commit" answer to the outbox ordering trap in DESIGN.md.
  *
+ * <p>The row holds the last event id and the last task id handed out. Task ids come from it rather than from a
+ * database sequence (migration V5): the row is already locked and read by every writing transaction and written at
+ * its commit, so an id costs no statement, and ids are handed out in commit order on every node. It is read and written
+ * over the transaction's JDBC connection, not through an entity: EclipseLink's locking {@code find} cost the serialized
+ * write section more than the statement itself (docs/benchmarks.md, twenty-third session).
+ *
  * <p>Stateless; safe from any thread.
  */
 @ApplicationScoped
@@ -39,16 +45,63 @@ public class EventLog {
         this.notifyChannel = channel;
     }
 
+    /** The single row of {@code event_sequence}. */
+    static final int ROW = 1;
+    private static final String LOCK = "SELECT last_id, last_task_id FROM event_sequence WHERE id = ? FOR UPDATE";
+    /**
+     * The lock, after the write fence's query in the same statement (PostgreSQL, where every write transaction has the
+     * fence): its one-row subquery is kept apart ({@code OFFSET 0}) and the row is locked above the join, so the fence
+     * has run when the lock is taken, as when they were two statements; a wait for the row re-reads the row, never the
+     * fence (its row is copied).
+     */
+    private static final String FENCED_LOCK = "SELECT s.last_id, s.last_task_id, f.allowed FROM (%s OFFSET 0) AS f(allowed)"
+            + " CROSS JOIN event_sequence s WHERE s.id = ? FOR UPDATE OF s";
+
     /**
      * Takes the write lock for this transaction. Call it first in a writing transaction, before reading
      * the rows it changes, so that the change is computed from the latest committed state.
      */
     public Appender begin(EntityManager em) {
-        EventSequence seq = em.find(EventSequence.class, EventSequence.ROW, LockModeType.PESSIMISTIC_WRITE);
-        if (seq == null) {
-            throw new IllegalStateException("event_sequence row missing: the schema was not migrated");
+        return begin(em, null);
+    }
+
+    /**
+     * The same, after the cache lease's write fence ({@code pass}, null: none) in the same statement, one round trip
+     * inside the serialized write section where they were two: it throws the fence's exception (a 503) when the write
+     * may not go on, and the transaction, which has changed nothing, must roll back.
+     */
+    public Appender begin(EntityManager em, CacheLease.Pass pass) {
+        Connection c = em.unwrap(Connection.class); // the transaction's, held until it ends
+        if (c == null) {
+            throw new IllegalStateException("EventLog.begin must be called inside a transaction");
         }
-        return new Appender(em, seq, notifyChannel);
+        long lastId;
+        long lastTaskId;
+        boolean allowed = true;
+        try (PreparedStatement ps = c.prepareStatement(pass == null ? LOCK : FENCED_LOCK.formatted(pass.query()))) {
+            int at = 1;
+            if (pass != null) {
+                pass.bind(ps, at++);
+            }
+            ps.setInt(at, ROW);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new IllegalStateException("event_sequence row missing: the schema was not migrated");
+                }
+                lastId = rs.getLong(1);
+                lastTaskId = rs.getLong(2);
+                if (pass != null) {
+                    allowed = rs.getBoolean(3);
+                }
+            }
+        } catch (SQLException e) {
+            throw new PersistenceException(pass == null ? "Locking the event sequence failed"
+                    : "The write fence and the event sequence's lock failed", e);
+        }
+        if (pass != null) {
+            pass.verify(allowed);
+        }
+        return new Appender(em, c, lastId, lastTaskId, notifyChannel);
     }
 
     /** The id of the last committed event, 0 when there is none. */
@@ -137,21 +190,18 @@ public class EventLog {
         private long lastId;
         private long lastTaskId;
 
-        private Appender(EntityManager em, EventSequence seq, String notifyChannel) {
+        private Appender(EntityManager em, Connection connection, long lastId, long lastTaskId, String notifyChannel) {
             this.em = em;
-            this.connection = em.unwrap(Connection.class); // the transaction's, held since the lock was taken
-            if (connection == null) {
-                throw new IllegalStateException("EventLog.begin must be called inside a transaction");
-            }
+            this.connection = connection;
             try {
                 this.postgres = connection.isWrapperFor(PGConnection.class);
             } catch (SQLException e) {
                 throw new PersistenceException("Could not inspect the transaction's connection", e);
             }
             this.notifyChannel = notifyChannel;
-            this.lockedLastTaskId = seq.lastTaskId();
-            this.lastId = seq.lastId();
-            this.lastTaskId = lockedLastTaskId;
+            this.lockedLastTaskId = lastTaskId;
+            this.lastId = lastId;
+            this.lastTaskId = lastTaskId;
             // One timestamp for every event of the transaction, at millisecond precision as on the wire.
             this.timestamp = Instant.ofEpochMilli(System.currentTimeMillis());
         }
@@ -229,7 +279,7 @@ public class EventLog {
                 ps.setArray(7, connection.createArrayOf("varchar", data));
                 ps.setLong(8, lastId);
                 ps.setLong(9, lastTaskId);
-                ps.setInt(10, EventSequence.ROW);
+                ps.setInt(10, ROW);
                 if (notify) {
                     ps.setString(11, notifyChannel);
                     ps.setString(12, Long.toString(lastId));
@@ -260,7 +310,7 @@ public class EventLog {
             try (PreparedStatement ps = connection.prepareStatement(WRITE)) {
                 ps.setLong(1, lastId);
                 ps.setLong(2, lastTaskId);
-                ps.setInt(3, EventSequence.ROW);
+                ps.setInt(3, ROW);
                 return ps.executeUpdate();
             }
         }

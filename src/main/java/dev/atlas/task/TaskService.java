@@ -105,11 +105,9 @@ public class TaskService {
      * transaction runs, or this node does and knows it), then the event lock ({@link EventLog#begin}).
      */
     private Tx begin(EntityManager em) {
-        if (lease != null) {
-            lease.fence(em.unwrap(java.sql.Connection.class));
-        }
+        EventLog.Appender events = eventLog.begin(em, lease == null ? null : lease.pass()); // the fence, the lock
         long epoch = cache == null ? 0 : cache.epoch(); // after the fence: see TaskCache
-        return new Tx(eventLog.begin(em), epoch);
+        return new Tx(events, epoch);
     }
 
     /** A write transaction's context: its event appender and the cache epoch it was fenced in. */

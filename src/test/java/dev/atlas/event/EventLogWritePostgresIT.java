@@ -1,14 +1,23 @@
 package dev.atlas.event;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.atlas.db.Database;
 import dev.atlas.it.Postgres;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
@@ -16,7 +25,8 @@ import org.postgresql.PGNotification;
 /**
  * {@link EventLogWriteContract} on PostgreSQL, where one statement inserts the events from arrays, writes the sequence
  * row and sends the NOTIFY: the notification carries the last id of each committed transaction that appended events,
- * and of no other.
+ * and of no other. And the lock, with and without the write fence in its statement: a second writer waits for the
+ * first to commit, then continues from its ids (the row read again after the wait).
  */
 class EventLogWritePostgresIT extends EventLogWriteContract {
     private static final String CHANNEL = "atlas_event_log_it";
@@ -78,6 +88,81 @@ class EventLogWritePostgresIT extends EventLogWriteContract {
                 }
             }
             assertEquals(List.of("2", "3"), payloads);
+        }
+    }
+
+    @Test
+    void aSecondWriterWaitsForTheRowThenContinuesFromTheFirstsIds() throws Exception {
+        secondWriterWaits(false);
+    }
+
+    @Test
+    void soDoesOneBehindTheWriteFence() throws Exception {
+        secondWriterWaits(true);
+    }
+
+    private EventLog.Appender begin(jakarta.persistence.EntityManager em, boolean fenced) {
+        return fenced ? log.begin(em, db.cacheLease().pass()) : log.begin(em);
+    }
+
+    private void secondWriterWaits(boolean fenced) throws Exception {
+        long before = commit("{\"before\":1}").get(0).id();
+        CountDownLatch locked = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        int[] firstPid = new int[1];
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            Future<Long> first = pool.submit(() -> db.inTransaction(em -> {
+                EventLog.Appender a = begin(em, fenced);
+                long id = a.append(EventType.TASK_CREATED, 1, null, null, "{}").id();
+                a.beforeCommit();
+                firstPid[0] = backendPid(em.unwrap(Connection.class));
+                locked.countDown();
+                try {
+                    assertTrue(release.await(30, TimeUnit.SECONDS));
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+                return id;
+            }));
+            assertTrue(locked.await(30, TimeUnit.SECONDS));
+            Future<Long> second = pool.submit(() -> db.inTransaction(em -> {
+                EventLog.Appender a = begin(em, fenced);
+                long id = a.append(EventType.TASK_ASSIGNED, 2, null, null, "{}").id();
+                a.beforeCommit();
+                return id;
+            }));
+            try (Connection watcher = pg.connect();
+                 PreparedStatement blocked = watcher.prepareStatement(
+                         "SELECT count(*) FROM pg_stat_activity WHERE ? = ANY(pg_blocking_pids(pid))")) {
+                blocked.setInt(1, firstPid[0]);
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (true) {
+                    try (ResultSet r = blocked.executeQuery()) {
+                        r.next();
+                        if (r.getInt(1) > 0) {
+                            break;
+                        }
+                    }
+                    assertTrue(System.nanoTime() < deadline, "the second writer never waited for the first");
+                }
+            }
+            assertFalse(second.isDone(), "the second writer waits for the row");
+            release.countDown();
+            assertEquals(before + 1, first.get(30, TimeUnit.SECONDS));
+            assertEquals(before + 2, second.get(30, TimeUnit.SECONDS), "continued from the first's ids, read after the wait");
+        } finally {
+            release.countDown();
+            pool.shutdownNow();
+        }
+    }
+
+    private static int backendPid(Connection c) {
+        try (Statement st = c.createStatement(); ResultSet r = st.executeQuery("SELECT pg_backend_pid()")) {
+            r.next();
+            return r.getInt(1);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
         }
     }
 }

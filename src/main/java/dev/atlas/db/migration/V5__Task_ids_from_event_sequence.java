@@ -8,7 +8,7 @@ import org.flywaydb.core.api.migration.Context;
 
 /**
  * Task ids move from the {@code task_id_seq} sequence to a column of the {@code event_sequence} row, which every
- * writing transaction already locks, reads and writes (see {@code EventSequence}).
+ * writing transaction already locks, reads and writes (see {@code EventLog}: ROW, begin).
  *
  * <p>The column starts at the last id the sequence handed out, so no id is ever handed out twice, not even that of
  * a task since deleted (clients and the outbox may still name it). That value is read the only way both databases
