@@ -53,8 +53,14 @@ public class EventLog {
      * fence): its one-row subquery is kept apart ({@code OFFSET 0}) and the row is locked above the join, so the fence
      * has run when the lock is taken, as when they were two statements; a wait for the row re-reads the row, never the
      * fence (its row is copied).
+     *
+     * <p>It also turns whole-table scans off for the rest of the transaction ({@code set_config(…, true)}, no round trip
+     * of its own): a write transaction reads rows by key only, and a server-prepared statement keeps the plan it first
+     * settles on for the connection's life; made while a table was small, that plan would be a sequential scan, kept
+     * as the table grows. A statement with no other way still scans.
      */
-    private static final String FENCED_LOCK = "SELECT s.last_id, s.last_task_id, f.allowed FROM (%s OFFSET 0) AS f(allowed)"
+    private static final String FENCED_LOCK = "SELECT s.last_id, s.last_task_id, f.allowed,"
+            + " set_config('enable_seqscan', 'off', true) FROM (%s OFFSET 0) AS f(allowed)"
             + " CROSS JOIN event_sequence s WHERE s.id = ? FOR UPDATE OF s";
 
     /**

@@ -431,18 +431,27 @@ public class TaskService {
      * lock, so the latest committed rows): each change's {@code em.find} is then answered from the persistence
      * context. Tasks that do not exist are simply not loaded; their change's find answers 404 as before.
      *
-     * <p>On PostgreSQL the ids are written into the statement rather than bound: a bound statement is prepared on the
-     * server after five runs and may then keep a generic plan made while the table was small, a sequential scan,
-     * until the table is next analyzed (never, with autovacuum off): 20-35 ms per batch on a 100,000-task table,
-     * the REST p99 on PostgreSQL (docs/benchmarks.md, twelfth session). Unbound, each is planned for its ids, an
-     * index scan. Ids are numbers, so nothing can be injected.
+     * <p>The ids are bound, their list padded to a power of two with its last id (a key found twice is read once), so
+     * that a handful of statement texts serve every batch size: on PostgreSQL each is prepared on the server and, after
+     * five runs, planned once rather than for every batch (written into the statement, the ids cost a plan each time:
+     * 80 µs of PostgreSQL's CPU inside the serialized write section, docs/benchmarks.md, twenty-second session). Such a
+     * plan is kept for the connection's life, and one made while the table was small would be a sequential scan, kept
+     * as the table grows (20-35 ms per batch on a 100,000-task table, the twelfth session): a write transaction on
+     * PostgreSQL plans without whole-table scans ({@link EventLog#begin(EntityManager, dev.atlas.db.CacheLease.Pass)}),
+     * so its plan is an index scan whenever it was made.
      */
     void loadTasks(EntityManager em, List<Object> ids) {
-        TypedQuery<Task> q = em.createQuery("SELECT t FROM Task t WHERE t.id IN :ids", Task.class).setParameter("ids", ids);
-        if (db.isPostgres()) {
-            q.setHint(org.eclipse.persistence.config.QueryHints.BIND_PARAMETERS, org.eclipse.persistence.config.HintValues.FALSE);
+        if (ids.isEmpty()) {
+            return;
         }
-        q.getResultList();
+        int n = ids.size();
+        int padded = Integer.bitCount(n) == 1 ? n : Integer.highestOneBit(n) << 1;
+        List<Object> bound = new ArrayList<>(padded);
+        bound.addAll(ids);
+        while (bound.size() < padded) {
+            bound.add(ids.get(n - 1));
+        }
+        em.createQuery("SELECT t FROM Task t WHERE t.id IN :ids", Task.class).setParameter("ids", bound).getResultList();
     }
 
     /** After the commit, before the caller hears of it: the cache first, then the events (a client may read on one). */
