@@ -38,7 +38,7 @@ import org.postgresql.PGNotification;
  * may write (a node writes only while its lease is published, which is after the lock was taken). A write transaction
  * that could not take the cache lock shared tries the token of its node's session shared: that fails exactly while the
  * session holds it. A look at {@code pg_locks} did the same for 65 µs a transaction inside the serialized write section
- * (docs/benchmarks.md, twenty-second session); the lock manager's conflict check is a few.
+ * (docs/benchmarks.md, twenty-second session); the lock manager's conflict check takes a few microseconds.
  *
  * <p>The fence also takes a second key ({@link #BARRIER}) shared;
  * a node that just took the lock exclusively takes that key exclusively once and lets go ("barrier"), which waits for
