@@ -52,7 +52,7 @@ import org.postgresql.PGNotification;
  * before it first writes or starts its cache: by then a node whose session died unnoticed has stopped answering from its
  * cache and stopped writing. Durations only, measured on each node's own monotonic clock; no clocks are compared.
  *
- * <p>Threading: one thread of its own owns the connection; {@link #fence}, {@link #servable} from any thread.
+ * <p>Threading: one thread of its own owns the connection; {@link #pass}, {@link #servable} from any thread.
  */
 public final class CacheLease implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(CacheLease.class.getName());
@@ -245,30 +245,11 @@ public final class CacheLease implements AutoCloseable {
     }
 
     /**
-     * The write fence: call it first in every write transaction, on {@code c}, the transaction's connection. Waits up to
-     * {@link #WRITE_WAIT_NANOS} for this node's lease (at start, after a lost session), then runs {@link #fenceSql}.
-     * Throws an exception that {@link Database#isUnavailable} recognizes (a 503) when the lease cannot be confirmed;
-     * the transaction has then changed nothing.
-     */
-    public void fence(Connection c) {
-        Pass p = pass();
-        boolean allowed;
-        try (PreparedStatement ps = c.prepareStatement(p.query())) {
-            p.bind(ps, 1);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                allowed = rs.getBoolean(1);
-            }
-        } catch (SQLException e) {
-            throw new LeaseException("The write fence failed", e);
-        }
-        p.verify(allowed);
-    }
-
-    /**
-     * The write fence to run inside a write transaction's first statement: waits up to {@link #WRITE_WAIT_NANOS} for
-     * this node's lease, as {@link #fence} does, and answers the query to run ({@link Pass#query}) and what to do with
-     * its answer ({@link Pass#verify}), which the transaction must call before it changes anything.
+     * The write fence, for a write transaction's first statement ({@code EventLog.begin}, which runs it with the event
+     * sequence's lock): waits up to {@link #WRITE_WAIT_NANOS} for this node's lease (at start, after a lost session), and
+     * answers the query to run ({@link Pass#query}, {@link #fenceSql}) and what to do with its answer ({@link
+     * Pass#verify}, which throws an exception that {@link Database#isUnavailable} recognizes, a 503, when the lease
+     * cannot be confirmed; the transaction has then changed nothing).
      */
     public Pass pass() {
         return new Pass(awaitWritable(System.nanoTime() + WRITE_WAIT_NANOS));
@@ -297,13 +278,13 @@ public final class CacheLease implements AutoCloseable {
             if (!allowed) {
                 refusals.increment();
                 throw new LeaseException("Another node holds the cache lock exclusively: this node's lease session was "
-                        + "lost; the write is refused until it is back", null);
+                        + "lost; the write is refused until it is back");
             }
             State now = state; // the same session (a hand-over or an upgrade since changes nothing for a write)
             if (now.pid() != s.pid() || !writable(now, System.nanoTime())) {
                 refusals.increment();
                 throw new LeaseException("This node's lease session could not be confirmed within "
-                        + TimeUnit.NANOSECONDS.toMillis(VALID_NANOS) + " ms; the write is refused", null);
+                        + TimeUnit.NANOSECONDS.toMillis(VALID_NANOS) + " ms; the write is refused");
             }
         }
     }
@@ -321,14 +302,14 @@ public final class CacheLease implements AutoCloseable {
                 if (left <= 0 || stopping) {
                     refusals.increment();
                     throw new LeaseException("This node has no confirmed lease on the database (it is starting, or its "
-                            + "lease connection was lost); the write is refused", null);
+                            + "lease connection was lost); the write is refused");
                 }
                 long untilWritable = s.pid() != 0 && s.writableFrom() - now > 0 ? s.writableFrom() - now : left;
                 changed.awaitNanos(Math.min(left, Math.max(untilWritable, TimeUnit.MILLISECONDS.toNanos(1))));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new LeaseException("Interrupted while waiting for this node's lease", null);
+            throw new LeaseException("Interrupted while waiting for this node's lease");
         } finally {
             lock.unlock();
         }
@@ -548,8 +529,8 @@ public final class CacheLease implements AutoCloseable {
 
     /** A write refused because this node's lease could not be confirmed: a 503, like an unreachable database. */
     public static final class LeaseException extends RuntimeException {
-        LeaseException(String message, SQLException cause) {
-            super(message, cause == null ? new SQLTransientConnectionException(message, "08006") : cause);
+        LeaseException(String message) {
+            super(message, new SQLTransientConnectionException(message, "08006"));
         }
     }
 }

@@ -29,7 +29,7 @@ import org.postgresql.PGConnection;
  * over the transaction's JDBC connection, not through an entity: EclipseLink's locking {@code find} cost the serialized
  * write section more than the statement itself (docs/benchmarks.md, twenty-third session).
  *
- * <p>Stateless; safe from any thread.
+ * <p>Safe from any thread; its state is the notify channel and the fenced lock statement last made (volatile).
  */
 @ApplicationScoped
 public class EventLog {
@@ -63,6 +63,22 @@ public class EventLog {
             + " set_config('enable_seqscan', 'off', true) FROM (%s OFFSET 0) AS f(allowed)"
             + " CROSS JOIN event_sequence s WHERE s.id = ? FOR UPDATE OF s";
 
+    /** The fence query the lock's statement was last made for, with that statement; it changes when the lease's session does. */
+    private record Fenced(String fence, String sql) {
+    }
+
+    private volatile Fenced fenced;
+
+    /** {@link #FENCED_LOCK} around {@code fence}, made once per fence query rather than for every write transaction. */
+    private String fencedLock(String fence) {
+        Fenced f = fenced;
+        if (f == null || !f.fence().equals(fence)) {
+            f = new Fenced(fence, FENCED_LOCK.formatted(fence));
+            fenced = f;
+        }
+        return f.sql();
+    }
+
     /**
      * Takes the write lock for this transaction. Call it first in a writing transaction, before reading
      * the rows it changes, so that the change is computed from the latest committed state.
@@ -84,7 +100,7 @@ public class EventLog {
         long lastId;
         long lastTaskId;
         boolean allowed = true;
-        try (PreparedStatement ps = c.prepareStatement(pass == null ? LOCK : FENCED_LOCK.formatted(pass.query()))) {
+        try (PreparedStatement ps = c.prepareStatement(pass == null ? LOCK : fencedLock(pass.query()))) {
             int at = 1;
             if (pass != null) {
                 pass.bind(ps, at++);

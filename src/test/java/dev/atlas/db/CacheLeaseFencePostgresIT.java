@@ -104,7 +104,7 @@ class CacheLeaseFencePostgresIT {
                 assertTrue(lease.sessionPid() == 0, "no lease while the other node holds the lock exclusively");
                 RuntimeException refused = assertThrows(RuntimeException.class,
                         () -> db.inTransaction(em -> {
-                            lease.fence(em.unwrap(Connection.class));
+                            new EventLog().begin(em, lease.pass());
                             return null;
                         }));
                 assertTrue(Database.isUnavailable(refused), "a 503, as for an unreachable database: " + refused);
@@ -112,7 +112,7 @@ class CacheLeaseFencePostgresIT {
 
                 queryBool(other, "SELECT pg_advisory_unlock(" + key + ", 1)");
                 db.inTransaction(em -> {
-                    lease.fence(em.unwrap(Connection.class)); // waits for the lease and its grace, then passes
+                    new EventLog().begin(em, lease.pass()); // waits for the lease and its grace, then passes
                     return null;
                 });
                 assertTrue(lease.sessionPid() != 0);
