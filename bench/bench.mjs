@@ -265,6 +265,10 @@ async function runFanout() {
   const diag1 = await diagnostics(node);
 
   const lat = [];
+  // per event: its first and last arrival over all clients (how a delivery's latency splits into the time to the
+  // first client, the server's path up to its first send, and the spread of one event's sends over the clients)
+  const firstAt = new Float64Array(tasks).fill(Infinity);
+  const lastAt = new Float64Array(tasks);
   let received = 0;
   let lastArrival = 0;
   let dup = 0;
@@ -280,9 +284,18 @@ async function runFanout() {
         if (t === 0) continue;
         received++;
         lat.push(t - record.sentAt[seq]);
+        if (t < firstAt[seq]) firstAt[seq] = t;
+        if (t > lastAt[seq]) lastAt[seq] = t;
         if (t > lastArrival) lastArrival = t;
       }
     }
+  }
+  const firstMs = [];
+  const spreadMs = [];
+  for (let seq = 0; seq < tasks; seq++) {
+    if (firstAt[seq] === Infinity) continue;
+    firstMs.push(firstAt[seq] - record.sentAt[seq]);
+    spreadMs.push(lastAt[seq] - firstAt[seq]);
   }
   // clients that failed to connect have no slots: expected counts connected clients only
   const missing = expected - received;
@@ -293,7 +306,7 @@ async function runFanout() {
   const result = {
     ...header(), writeUrl: args['write-url'] || null, clients: n, connected: conn.ok, connectFailed: conn.failed, tasks, rate, warmup: warm,
     deliveriesExpected: expected, deliveriesReceived: received, lost: missing, duplicates: dup, unexpectedCloses: unexpected,
-    latencyMs: summary(lat), httpMs: http, httpErrors,
+    latencyMs: summary(lat), firstArrivalMs: summary(firstMs), eventSpreadMs: summary(spreadMs), httpMs: http, httpErrors,
     deliveriesPerSecond: r2(received / windowS), windowSeconds: r3(windowS),
     sendSeconds: r3((sendEnd - t0) / 1000), lastDeliveryAfterLastSendMs: r2(lastArrival - sendEnd),
     serverCpuSeconds: serverCpu === null ? null : r3(serverCpu),
@@ -311,6 +324,7 @@ async function runFanout() {
   };
   log(`  ${tasks} creations at ${rate}/s to ${conn.ok} clients: ${received}/${expected} delivered (${missing} missing at the end of the drain, ${dup} duplicates, ${unexpected} closed)`);
   log(`  delivery latency ms: p50 ${result.latencyMs.p50}  p90 ${result.latencyMs.p90}  p99 ${result.latencyMs.p99}  max ${result.latencyMs.max}`);
+  log(`  per event, from the REST send to its first arrival ms: p50 ${result.firstArrivalMs.p50}  p99 ${result.firstArrivalMs.p99};  first to last arrival: p50 ${result.eventSpreadMs.p50}  p99 ${result.eventSpreadMs.p99}`);
   log(`  HTTP create ms: p50 ${http.p50}  p99 ${http.p99}  (${httpErrors} errors);  ${result.deliveriesPerSecond} deliveries/s`);
   log(`  server CPU ${result.serverCpuSeconds} s = ${result.serverCpuSecondsPer1000Deliveries} CPU-s per 1,000 deliveries (${result.serverCpuMicrosPerDelivery} µs each), ${result.serverCpuUtilization} cores; generator ${result.generatorCpuUtilization} cores`);
   if (result.serverJitCpuSeconds) {
