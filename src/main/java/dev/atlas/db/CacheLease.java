@@ -273,6 +273,15 @@ public final class CacheLease implements AutoCloseable {
             ps.setInt(index, s.pid());
         }
 
+        /**
+         * Whether this node held the lock exclusively when the pass was taken: it was alone on the database, and a node
+         * that has started since is at most waiting for the hand-over (it notifies on the join channel every {@link
+         * #JOIN_NOTIFY_MS} ms, and this node hands over when it hears it).
+         */
+        public boolean alone() {
+            return s.exclusive();
+        }
+
         /** Throws an exception that {@link Database#isUnavailable} recognizes (a 503) unless the write may go on. */
         public void verify(boolean allowed) {
             if (!allowed) {

@@ -40,6 +40,13 @@ public class EventLog {
      * From now on every transaction that appends events also sends {@code NOTIFY <channel>, '<last id>'} once,
      * just before its commit: PostgreSQL delivers it to the listeners of every node when, and only if, the
      * transaction commits. A hint for other nodes to read the outbox, never the data.
+     *
+     * <p>Except while its node is alone on the database ({@link CacheLease.Pass#alone}: the pass it was fenced with
+     * found the lease held exclusively): there is no other node to tell then, and the notification would only cost
+     * PostgreSQL's notification queue at the commit, inside the serialized write section, and this node's own listener
+     * waking for nothing (docs/benchmarks.md, twenty-fourth session). A node that starts meanwhile reads the outbox
+     * once its listener is connected, and by the poll until the hand-over, a fraction of a second later: a
+     * notification is a hint, and a missing one costs latency, never an event.
      */
     public void notifyOnCommit(String channel) {
         this.notifyChannel = channel;
@@ -123,7 +130,7 @@ public class EventLog {
         if (pass != null) {
             pass.verify(allowed);
         }
-        return new Appender(em, c, lastId, lastTaskId, notifyChannel);
+        return new Appender(em, c, lastId, lastTaskId, pass != null && pass.alone() ? null : notifyChannel);
     }
 
     /** The id of the last committed event, 0 when there is none. */

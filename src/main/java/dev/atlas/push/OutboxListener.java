@@ -21,7 +21,8 @@ import org.postgresql.PGNotification;
 
 /**
  * Cross-node wake-up on PostgreSQL: one dedicated connection per node (outside the pool) that {@code LISTEN}s on
- * {@link #CHANNEL}, to which every commit that appends events sends one {@code NOTIFY} ({@link EventLog#notifyOnCommit}).
+ * {@link #CHANNEL}, to which every commit that appends events sends one {@code NOTIFY} ({@link EventLog#notifyOnCommit}),
+ * unless its node is alone on the database.
  * A notification (its payload: the last id the transaction appended) only wakes the {@link PushDispatcher}, which
  * reads the outbox after its last dispatched id itself unless it already pushed that id:
  * the notification is a hint, never the data, so a lost one costs latency (the outbox poll still runs), never an

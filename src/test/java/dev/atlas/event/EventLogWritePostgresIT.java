@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.atlas.db.CacheLease;
 import dev.atlas.db.Database;
 import dev.atlas.it.Postgres;
 import java.sql.Connection;
@@ -27,7 +28,8 @@ import org.postgresql.PGNotification;
  * row and sends the NOTIFY: the notification carries the last id of each committed transaction that appended events,
  * and of no other. And the lock, with and without the write fence in its statement: a second writer waits for the
  * first to commit, then continues from its ids (the row read again after the wait); behind the fence, the
- * transaction's plans use no whole-table scan, even a generic one made on an empty table.
+ * transaction's plans use no whole-table scan, even a generic one made on an empty table. A node alone on the database
+ * (its lease held exclusively) notifies nobody, and notifies again while another node is there.
  */
 class EventLogWritePostgresIT extends EventLogWriteContract {
     private static final String CHANNEL = "atlas_event_log_it";
@@ -89,6 +91,69 @@ class EventLogWritePostgresIT extends EventLogWriteContract {
                 }
             }
             assertEquals(List.of("2", "3"), payloads);
+        }
+    }
+
+    @Test
+    void aNodeAloneOnTheDatabaseNotifiesNobodyUntilAnotherNodeHasJoined() throws Exception {
+        log.notifyOnCommit(CHANNEL);
+        CacheLease lease = db.cacheLease();
+        await(() -> lease.mode() == 2, "this node, alone, holds the cache lock exclusively");
+        try (Connection listener = pg.connect()) {
+            try (Statement s = listener.createStatement()) {
+                s.execute("LISTEN " + CHANNEL);
+            }
+            commitFenced("{\"alone\":1}");
+            assertEquals(List.of(), notificationsSoFar(listener), "alone: nobody to tell");
+
+            Database other = pg.database(); // another node starts: this one hands its exclusive hold over
+            try {
+                await(() -> lease.mode() == 1 && other.cacheLease().mode() == 1, "both nodes hold the lock shared");
+                long joined = commitFenced("{\"joined\":1}");
+                PGNotification[] got = listener.unwrap(PGConnection.class).getNotifications(10_000);
+                assertTrue(got != null && got.length == 1, "one notification once another node has joined");
+                assertEquals(Long.toString(joined), got[0].getParameter());
+                assertEquals(List.of(), notificationsSoFar(listener));
+            } finally {
+                other.close();
+            }
+            await(() -> lease.mode() == 2, "this node, alone again, holds the lock exclusively again");
+            commitFenced("{\"alone again\":1}");
+            assertEquals(List.of(), notificationsSoFar(listener), "alone again: nobody to tell");
+        }
+    }
+
+    /** One event committed behind the write fence, as group commit writes; answers its id. */
+    private long commitFenced(String data) {
+        return db.inTransaction(em -> {
+            EventLog.Appender a = log.begin(em, db.cacheLease().pass());
+            long id = a.append(EventType.TASK_CREATED, 1, null, null, data).id();
+            a.beforeCommit();
+            return id;
+        });
+    }
+
+    /** The payloads of the notifications that arrived on {@code listener} so far, without waiting for more. */
+    private static List<String> notificationsSoFar(Connection listener) throws Exception {
+        // The connection answers in order: once this query returns, a notification of an earlier commit has arrived.
+        try (Statement s = listener.createStatement()) {
+            s.execute("SELECT 1");
+        }
+        List<String> payloads = new ArrayList<>();
+        PGNotification[] got = listener.unwrap(PGConnection.class).getNotifications();
+        if (got != null) {
+            for (PGNotification n : got) {
+                payloads.add(n.getParameter());
+            }
+        }
+        return payloads;
+    }
+
+    private static void await(java.util.function.BooleanSupplier condition, String what) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.nanoTime() < deadline, "timed out waiting until " + what);
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
         }
     }
 
