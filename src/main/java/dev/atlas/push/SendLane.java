@@ -43,7 +43,8 @@ final class SendLane {
     interface Job {
         /**
          * The next piece, or null when there is none left; called under the lane's lock: must not block. If it throws,
-         * the job is dropped (its {@link #done} is not called) and the lane goes on with the next.
+         * the job ends there as if it had none left: its other pieces are dropped, its {@link #done} is called (so the
+         * outcome of the pieces it did hand out is still reported), and the lane goes on with the next job.
          */
         Runnable next();
 
@@ -171,6 +172,7 @@ final class SendLane {
                         } catch (RuntimeException e) {
                             LOG.log(Level.WARNING, "A send lane's job failed; its remaining pieces are dropped", e);
                             jobs.poll();
+                            finished = head;
                             continue;
                         }
                         if (piece == null) {

@@ -143,20 +143,27 @@ class SendLaneTest {
     }
 
     @Test
-    void aJobThatFailsToHandOutAPieceIsDroppedAndTheLaneGoesOn() throws Exception {
+    void aJobThatFailsToHandOutAPieceEndsThereStillReportsAndTheLaneGoesOn() throws Exception {
+        SendLane.Job failing = job("a", 3, piece -> { });
         lane.submit(new SendLane.Job() {
+            private int handedOut;
+
             @Override
             public Runnable next() {
-                throw new IllegalStateException("boom");
+                if (handedOut++ == 1) {
+                    throw new IllegalStateException("boom");
+                }
+                return failing.next();
             }
 
             @Override
             public void done() {
-                log.add("failed done");
+                failing.done();
             }
         });
         lane.submit(job("b", 1, piece -> { }));
-        assertEquals(List.of("b.0", "b done"), take(2));
+        assertEquals(List.of("a.0", "a done", "b.0", "b done"), take(4),
+                "the failing job's one piece ran, its other pieces were dropped, and its done still reported it");
         assertEquals(1, made.size(), "the same worker went on");
     }
 
