@@ -47,7 +47,7 @@ public enum Setting {
     EVENT_RETENTION_DAYS("7", "Events older than this may be pruned from the outbox (replay can go back this far)."),
     EVENT_RETENTION_MIN_EVENTS("100000", "The latest events kept whatever their age."),
     OUTBOX_POLL_MS("1000", "How often each node reads the outbox for events it was not told about: the safety net under PostgreSQL's LISTEN/NOTIFY (and under a lost local firing)."),
-    CLUSTER_NOTIFY("on", "PostgreSQL: on: each commit that appends events sends one NOTIFY and each node LISTENs on a dedicated connection, so events committed on another node are pushed at once; off: other nodes' events arrive by the outbox poll alone. Ignored on H2."),
+    CLUSTER_NOTIFY("on", "PostgreSQL: on: each commit that appends events sends one NOTIFY (none while its node is alone on the database) and each node LISTENs on a dedicated connection, so events committed on another node are pushed at once; off: other nodes' events arrive by the outbox poll alone. Ignored on H2."),
     EVENT_PRUNE_INTERVAL_SECONDS("3600", "How often old events are pruned (also once at startup)."),
     WS_MAX_MESSAGE_BYTES("65536", "Largest client message on /ws; a larger one closes the session with 1009."),
     WS_QUEUE_MAX_MESSAGES("1000", "Messages that may wait for one slow WebSocket client before it is closed."),
