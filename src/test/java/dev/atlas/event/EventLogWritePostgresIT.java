@@ -7,11 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.atlas.db.CacheLease;
 import dev.atlas.db.Database;
+import dev.atlas.it.Poll;
 import dev.atlas.it.Postgres;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -80,16 +82,7 @@ class EventLogWritePostgresIT extends EventLogWriteContract {
                     payloads.add(n.getParameter());
                 }
             }
-            // The connection answers in order: once this query returns, a third notification would have arrived.
-            try (Statement s = listener.createStatement()) {
-                s.execute("SELECT 1");
-            }
-            PGNotification[] more = pgListener.getNotifications();
-            if (more != null) {
-                for (PGNotification n : more) {
-                    payloads.add(n.getParameter());
-                }
-            }
+            payloads.addAll(notificationsSoFar(listener)); // a third would have arrived by now
             assertEquals(List.of("2", "3"), payloads);
         }
     }
@@ -98,7 +91,7 @@ class EventLogWritePostgresIT extends EventLogWriteContract {
     void aNodeAloneOnTheDatabaseNotifiesNobodyUntilAnotherNodeHasJoined() throws Exception {
         log.notifyOnCommit(CHANNEL);
         CacheLease lease = db.cacheLease();
-        await(() -> lease.mode() == 2, "this node, alone, holds the cache lock exclusively");
+        Poll.until(() -> lease.mode() == 2, Duration.ofSeconds(30), "this node, alone, holds the cache lock exclusively");
         try (Connection listener = pg.connect()) {
             try (Statement s = listener.createStatement()) {
                 s.execute("LISTEN " + CHANNEL);
@@ -108,7 +101,8 @@ class EventLogWritePostgresIT extends EventLogWriteContract {
 
             Database other = pg.database(); // another node starts: this one hands its exclusive hold over
             try {
-                await(() -> lease.mode() == 1 && other.cacheLease().mode() == 1, "both nodes hold the lock shared");
+                Poll.until(() -> lease.mode() == 1 && other.cacheLease().mode() == 1, Duration.ofSeconds(30),
+                        "both nodes hold the lock shared");
                 long joined = commitFenced("{\"joined\":1}");
                 PGNotification[] got = listener.unwrap(PGConnection.class).getNotifications(10_000);
                 assertTrue(got != null && got.length == 1, "one notification once another node has joined");
@@ -117,7 +111,8 @@ class EventLogWritePostgresIT extends EventLogWriteContract {
             } finally {
                 other.close();
             }
-            await(() -> lease.mode() == 2, "this node, alone again, holds the lock exclusively again");
+            Poll.until(() -> lease.mode() == 2, Duration.ofSeconds(30),
+                    "this node, alone again, holds the lock exclusively again");
             commitFenced("{\"alone again\":1}");
             assertEquals(List.of(), notificationsSoFar(listener), "alone again: nobody to tell");
         }
@@ -147,14 +142,6 @@ class EventLogWritePostgresIT extends EventLogWriteContract {
             }
         }
         return payloads;
-    }
-
-    private static void await(java.util.function.BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, "timed out waiting until " + what);
-            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
-        }
     }
 
     @Test

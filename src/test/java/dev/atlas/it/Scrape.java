@@ -2,7 +2,6 @@ package dev.atlas.it;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -60,15 +59,5 @@ public final class Scrape {
             last = scrape.get();
         }
         return last;
-    }
-
-    static void awaitTrue(BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            AtlasProcess.pause(50);
-        }
     }
 }
