@@ -3,12 +3,9 @@ package dev.atlas;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -20,30 +17,54 @@ import org.junit.jupiter.api.Test;
  * launcher, {@code dev.atlas.server}, which the WAR plugin leaves out) refers to a type of Tomcat —
  * {@code org.apache.catalina}, {@code org.apache.coyote}, {@code org.apache.tomcat} — in a class name, a descriptor, a
  * signature or an annotation, so the same WAR deploys on any Servlet 6 / WebSocket 2.1 container. String constants do
- * not count: a Tomcat-specific user property is named by a plain string and ignored elsewhere.
+ * not count: a Tomcat-specific user property is named by a plain string and ignored elsewhere. And every Jackson
+ * factory of the WAR shares one buffer pool.
  */
 class WarClassesTest {
     private static final List<String> CONTAINER_PACKAGES = List.of("org/apache/catalina/", "org/apache/coyote/",
             "org/apache/tomcat/");
     private static final Path CLASSES = Path.of("target/classes");
 
+    /** Calls that make a Jackson factory or mapper, each with a buffer pool of its own unless made by config.Json. */
+    private static final Set<String> JACKSON_FACTORY_MAKERS = Set.of(
+            "com/fasterxml/jackson/core/JsonFactory.<init>", "com/fasterxml/jackson/core/JsonFactory.builder",
+            "com/fasterxml/jackson/core/JsonFactoryBuilder.<init>",
+            "com/fasterxml/jackson/databind/MappingJsonFactory.<init>",
+            "com/fasterxml/jackson/databind/ObjectMapper.<init>",
+            "com/fasterxml/jackson/databind/json/JsonMapper.<init>",
+            "com/fasterxml/jackson/databind/json/JsonMapper.builder");
+    private static final Path JSON_CLASS = Path.of("dev/atlas/config/Json.class");
+
     @Test
     void noClassOfTheWarRefersToTheContainersInternals() throws IOException {
         Set<String> found = new TreeSet<>();
-        int scanned = 0;
-        try (Stream<Path> files = Files.walk(CLASSES.resolve("dev/atlas"))) {
-            for (Path f : (Iterable<Path>) files.filter(p -> p.toString().endsWith(".class"))::iterator) {
-                if (CLASSES.relativize(f).startsWith("dev/atlas/server")) {
-                    continue; // the embedded launcher: outside the WAR
-                }
-                scanned++;
-                for (String ref : containerReferences(f)) {
-                    found.add(CLASSES.relativize(f) + " -> " + ref);
+        List<Path> classes = warClasses();
+        for (Path f : classes) {
+            for (String ref : containerReferences(f)) {
+                found.add(CLASSES.relativize(f) + " -> " + ref);
+            }
+        }
+        assertTrue(classes.size() > 50, "the WAR's classes were found (" + classes.size() + ")");
+        assertEquals(Set.of(), found, "classes of the WAR that refer to Tomcat's own types");
+    }
+
+    /**
+     * Every Jackson factory and mapper of the WAR is made by {@link dev.atlas.config.Json}, on its shared buffer pool:
+     * one made elsewhere would fall back to Jackson's per-thread buffers, which virtual threads never reuse.
+     */
+    @Test
+    void everyJacksonFactoryOfTheWarIsMadeByConfigJson() throws IOException {
+        Set<String> found = new TreeSet<>();
+        for (Path f : warClasses()) {
+            for (String call : ClassConstants.read(f).methodCalls()) {
+                if (JACKSON_FACTORY_MAKERS.contains(call) && !CLASSES.relativize(f).equals(JSON_CLASS)) {
+                    found.add(CLASSES.relativize(f) + " -> " + call);
                 }
             }
         }
-        assertTrue(scanned > 50, "the WAR's classes were found (" + scanned + ")");
-        assertEquals(Set.of(), found, "classes of the WAR that refer to Tomcat's own types");
+        assertEquals(Set.of(), found, "classes of the WAR that make a Jackson factory themselves");
+        assertTrue(ClassConstants.read(CLASSES.resolve(JSON_CLASS)).methodCalls().stream()
+                .anyMatch(JACKSON_FACTORY_MAKERS::contains), "the scan sees config.Json make its factories");
     }
 
     @Test
@@ -56,42 +77,17 @@ class WarClassesTest {
      * The constant-pool texts of a class file that name a container type: every UTF-8 constant (class names,
      * descriptors, signatures, annotation types) except those that are the values of string literals.
      */
-    static List<String> containerReferences(Path classFile) throws IOException {
-        try (InputStream in = Files.newInputStream(classFile); DataInputStream data = new DataInputStream(in)) {
-            if (data.readInt() != 0xCAFEBABE) {
-                throw new IOException(classFile + " is not a class file");
-            }
-            data.readUnsignedShort(); // minor
-            data.readUnsignedShort(); // major
-            int count = data.readUnsignedShort();
-            String[] utf8 = new String[count];
-            Set<Integer> literals = new TreeSet<>();
-            for (int i = 1; i < count; i++) {
-                int tag = data.readUnsignedByte();
-                switch (tag) {
-                    case 1 -> utf8[i] = data.readUTF();
-                    case 8 -> literals.add(data.readUnsignedShort()); // CONSTANT_String
-                    case 7, 16, 19, 20 -> data.readUnsignedShort(); // Class, MethodType, Module, Package
-                    case 15 -> { // MethodHandle
-                        data.readUnsignedByte();
-                        data.readUnsignedShort();
-                    }
-                    case 3, 4, 9, 10, 11, 12, 17, 18 -> data.readInt(); // Integer, Float, refs, NameAndType, dynamic
-                    case 5, 6 -> { // Long, Double: two slots
-                        data.readLong();
-                        i++;
-                    }
-                    default -> throw new IOException("unknown constant tag " + tag + " in " + classFile);
-                }
-            }
-            List<String> refs = new ArrayList<>();
-            for (int i = 1; i < count; i++) {
-                String s = utf8[i];
-                if (s != null && !literals.contains(i) && CONTAINER_PACKAGES.stream().anyMatch(s::contains)) {
-                    refs.add(s);
-                }
-            }
-            return refs;
+    /** Every compiled class of the WAR: all but the embedded launcher, {@code dev.atlas.server}. */
+    private static List<Path> warClasses() throws IOException {
+        try (Stream<Path> files = Files.walk(CLASSES.resolve("dev/atlas"))) {
+            return files.filter(p -> p.toString().endsWith(".class"))
+                    .filter(p -> !CLASSES.relativize(p).startsWith("dev/atlas/server")) // outside the WAR
+                    .toList();
         }
+    }
+
+    static List<String> containerReferences(Path classFile) throws IOException {
+        return ClassConstants.read(classFile).names().stream()
+                .filter(s -> CONTAINER_PACKAGES.stream().anyMatch(s::contains)).toList();
     }
 }

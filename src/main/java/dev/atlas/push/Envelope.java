@@ -2,6 +2,7 @@ package dev.atlas.push;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.atlas.config.Json;
 import dev.atlas.event.TaskEvent;
 import dev.atlas.event.WireTime;
 import java.io.IOException;
@@ -18,7 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * counts how often that happened so tests can prove it. Thread-safe.
  */
 public final class Envelope {
-    private static final JsonFactory FACTORY = new JsonFactory();
+    private static final JsonFactory FACTORY = Json.factory();
     private static final AtomicLong SERIALIZATIONS = new AtomicLong();
 
     private Envelope() {

@@ -2,6 +2,7 @@ package dev.atlas.push;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.atlas.config.Json;
 import dev.atlas.security.Principal;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -28,7 +29,7 @@ public sealed interface HandshakeResult {
      */
     record Refused(int status, String slug, String title, String detail, Map<String, String> headers)
             implements HandshakeResult {
-        private static final ObjectMapper JSON = new ObjectMapper();
+        private static final ObjectMapper JSON = Json.mapper().build();
         private static final String TYPE_BASE = "https://atlas.dev/problems/";
 
         public Refused(int status, String slug, String title, String detail) {

@@ -3,6 +3,7 @@ package dev.atlas.task;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.atlas.config.AtlasConfig;
+import dev.atlas.config.Json;
 import dev.atlas.config.Setting;
 import dev.atlas.db.CacheLease;
 import dev.atlas.db.Database;
@@ -40,7 +41,7 @@ import java.util.logging.Logger;
 @ApplicationScoped
 public class TaskService {
     private static final Logger LOG = Logger.getLogger(TaskService.class.getName());
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper().build();
     /** The longest gather wait allowed, one second: longer, a waiting write is slower than any commit it saves. */
     private static final long MAX_GATHER_MICROS = 1_000_000;
 

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.atlas.config.Json;
 
 /**
  * JSON helpers of the codec: string quoting for frames built by concatenation, and one strict Jackson
@@ -15,7 +15,7 @@ final class JsonText {
      * Strict by default (no comments, no single quotes, no NaN); trailing tokens are rejected too, so
      * {@code ["a"]x} or {@code ["a"]["b"]} are not silently truncated to their first value.
      */
-    static final ObjectMapper MAPPER = JsonMapper.builder()
+    static final ObjectMapper MAPPER = Json.mapper()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
 

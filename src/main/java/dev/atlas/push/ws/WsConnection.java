@@ -3,6 +3,7 @@ package dev.atlas.push.ws;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.atlas.config.Json;
 import dev.atlas.event.WireTime;
 import dev.atlas.push.AuthLifecycle;
 import dev.atlas.push.CloseCodes;
@@ -47,7 +48,7 @@ import java.util.logging.Logger;
  */
 final class WsConnection implements AuthLifecycle.Owner, Heartbeat.Peer {
     private static final Logger LOG = Logger.getLogger(WsConnection.class.getName());
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper().build();
     /** Answers held for the hello at most; a client that sends more before authenticating is closed. */
     static final int MAX_HELD_REPLIES = 16;
 
