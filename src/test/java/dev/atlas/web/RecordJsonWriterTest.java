@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ser.BeanPropertyWriter;
+import com.fasterxml.jackson.databind.ser.PropertyWriter;
+import com.fasterxml.jackson.databind.ser.std.BeanSerializerBase;
 import dev.atlas.task.FieldError;
 import dev.atlas.task.TaskView;
 import jakarta.ws.rs.core.MediaType;
@@ -11,6 +14,8 @@ import jakarta.ws.rs.core.MultivaluedHashMap;
 import java.io.ByteArrayOutputStream;
 import java.lang.annotation.Annotation;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -51,6 +56,26 @@ class RecordJsonWriterTest {
         assertEquals(once + once, out.toString(StandardCharsets.UTF_8));
         assertFalse(closed[0], "the entity stream is Jersey's to close");
         assertTrue(once.startsWith("{\"type\":\"https://atlas.dev/problems/validation\",\"title\""), once);
+    }
+
+    /**
+     * The API's records are written through accessors generated once per type (Blackbird), not {@code Method.invoke}
+     * on every value: Jackson's own property writer, the reflective one, writes none of a task's fields.
+     */
+    @Test
+    void theApisMapperWritesATasksFieldsWithoutReflection() throws Exception {
+        BeanSerializerBase task = (BeanSerializerBase) JsonConfig.MAPPER.getSerializerProviderInstance()
+                .findValueSerializer(TaskView.class);
+        List<String> reflective = new ArrayList<>();
+        int fields = 0;
+        for (Iterator<PropertyWriter> it = task.properties(); it.hasNext(); fields++) {
+            PropertyWriter w = it.next();
+            if (w.getClass() == BeanPropertyWriter.class) {
+                reflective.add(w.getName());
+            }
+        }
+        assertEquals(TaskView.class.getRecordComponents().length, fields);
+        assertEquals(List.of(), reflective, "fields written by Method.invoke");
     }
 
     /** Jersey's length buffer is off: the writer states the length in bytes (UTF-8), before writing. */
