@@ -12,6 +12,12 @@ CATALINA_OPTS="$CATALINA_OPTS -Xms${TOMCAT_HEAP} -Xmx${TOMCAT_HEAP}"
 
 # GC: G1 (the JDK 17 default, spelled out) with a pause goal short against the 25 s Socket.IO heartbeat.
 CATALINA_OPTS="$CATALINA_OPTS -XX:+UseG1GC -XX:MaxGCPauseMillis=200"
+# Tenuring: an object that survives two young collections moves to the old generation. With a fixed heap of a GiB or
+# two, G1 grows the young generation to ~60 % of it, and its default lets a long-lived object (H2's page cache, a
+# WebSocket session's buffers; ~25 MB) stay young for up to 15 collections, copied at every young pause: 27-47 ms
+# pauses under the REST mix with 2 GiB. Promoted after two, they are copied twice; the pauses fell to 6-12 ms, the
+# old generation did not grow (docs/benchmarks.md, twenty-fifth session).
+CATALINA_OPTS="$CATALINA_OPTS -XX:MaxTenuringThreshold=2"
 
 # Fail fast: on OutOfMemoryError write a heap dump and exit; systemd (Restart=on-failure) starts a fresh JVM
 # and clients reconnect, instead of a half-dead JVM holding their sockets.
