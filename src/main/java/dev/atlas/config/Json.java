@@ -12,16 +12,16 @@ import com.fasterxml.jackson.module.blackbird.BlackbirdModule;
  * pool.
  *
  * <p>Jackson 2.18's default pool keeps a buffer set per thread. Where requests run on virtual threads (the embedded
- * server on Java 24+, {@code ATLAS_VIRTUAL_THREADS}), a new thread each, that pool never hands a set out twice: each parse or write allocated its buffers (several KB) anew,
- * behind a new {@code SoftReference} and thread-local entry. One bounded pool shared by every thread recycles them
- * instead. A set is held only while one value is read or written; when more are out at once than the pool keeps,
- * the extra ones are made and dropped as before.
+ * server on Java 24+, {@code ATLAS_VIRTUAL_THREADS}), a new thread each, that pool never hands a set out twice: each
+ * parse or write allocated its buffers (several KB) anew, behind a new {@code SoftReference} and thread-local entry.
+ * One bounded pool shared by every thread recycles them instead. A set is held only while one value is read or
+ * written; when more are out at once than the pool keeps, the extra ones are made and dropped as before.
  *
  * <p>Each caller gets its own factory (a factory carries its mapper's parser and generator features, which
  * differ between rooms); only the pool is shared. Thread-safe.
  */
 public final class Json {
-    /** Buffer sets kept for reuse at most: far above what 2 cores have in use at once, small in memory (≤ ~40 KB a set). */
+    /** Buffer sets kept for reuse at most: far above what a few cores have in use at once; ≤ ~40 KB a set. */
     static final int POOLED_BUFFER_SETS = 64;
     private static final RecyclerPool<BufferRecycler> POOL = JsonRecyclerPools.newBoundedPool(POOLED_BUFFER_SETS);
 

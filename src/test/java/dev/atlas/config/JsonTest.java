@@ -20,9 +20,9 @@ import org.junit.jupiter.api.Test;
 class JsonTest {
 
     /**
-     * Runs {@code task} on a thread of its own, as Tomcat runs each request on Java 21+ (a new virtual thread), and
-     * waits for it. Jackson's default pool keys on the thread, so a new platform thread shows the same thing (and
-     * compiles on Java 17).
+     * Runs {@code task} on a thread of its own, as the embedded server runs each request on Java 24+ (a new virtual
+     * thread), and waits for it. Jackson's default pool keys on the thread, so a new platform thread shows the same
+     * thing (and compiles on Java 17).
      */
     private static void onANewThread(Runnable task) throws InterruptedException {
         Thread t = new Thread(task);
