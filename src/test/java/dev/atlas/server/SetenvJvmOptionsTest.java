@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -18,13 +19,9 @@ import org.junit.jupiter.api.Test;
  * JVM accepts every one (a misspelt or retired option stops Tomcat before it starts) and applies the GC settings.
  */
 class SetenvJvmOptionsTest {
-    private static String run(List<String> command, java.util.Map<String, String> env) throws IOException,
-            InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-        pb.environment().remove("JRE_HOME");
-        pb.environment().remove("ATLAS_VIRTUAL_THREADS");
-        pb.environment().putAll(env);
-        Process p = pb.start();
+    /** Runs {@code command} to its end and returns its output (stdout and stderr); fails unless it exits 0. */
+    private static String run(List<String> command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "did not finish: " + command);
         assertEquals(0, p.exitValue(), () -> command + " failed:\n" + out);
@@ -34,15 +31,16 @@ class SetenvJvmOptionsTest {
     @Test
     void theJvmTakesEveryOptionAndPromotesAfterTwoYoungCollections() throws Exception {
         String javaHome = System.getProperty("java.home");
-        String opts = run(List.of("sh", "-c", ". conf/tomcat/setenv.sh && printf '%s' \"$CATALINA_OPTS\""),
-                java.util.Map.of("JAVA_HOME", javaHome, "TOMCAT_HEAP", "64m", "CATALINA_BASE", "target"));
+        SetenvScript.Result setenv = SetenvScript.source(
+                Map.of("JAVA_HOME", javaHome, "TOMCAT_HEAP", "64m", "CATALINA_BASE", "target"));
+        assertEquals(0, setenv.exit(), setenv::errors);
         List<String> command = new ArrayList<>();
         command.add(Path.of(javaHome, "bin", "java").toString());
-        for (String o : opts.trim().split("\\s+")) {
+        for (String o : setenv.opts().trim().split("\\s+")) {
             command.add(o);
         }
         command.addAll(List.of("-XX:+PrintFlagsFinal", "-version"));
-        String flags = run(command, java.util.Map.of());
+        String flags = run(command);
 
         assertEquals("2", flag(flags, "MaxTenuringThreshold"));
         assertEquals("true", flag(flags, "UseG1GC"));

@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.concurrent.TimeUnit;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -23,31 +23,21 @@ class SetenvVirtualThreadsTest {
     @TempDir
     Path dir;
 
-    record Result(int exit, String opts, String errors) {
-    }
-
-    private Result source(String javaVersion, String setting) throws IOException, InterruptedException {
+    private SetenvScript.Result source(String javaVersion, String setting) throws IOException, InterruptedException {
         Path home = dir.resolve("jdk-" + javaVersion.replace('"', '_'));
         Files.createDirectories(home.resolve("bin"));
         Path java = home.resolve("bin").resolve("java");
         Files.writeString(java, "#!/bin/sh\necho 'openjdk version \"" + javaVersion + "\" 2026-01-20' >&2\n");
         Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
-        ProcessBuilder pb = new ProcessBuilder("sh", "-c", ". conf/tomcat/setenv.sh && printf '%s' \"$CATALINA_OPTS\"");
-        pb.environment().remove("JRE_HOME");
-        pb.environment().remove("ATLAS_VIRTUAL_THREADS");
-        pb.environment().put("JAVA_HOME", home.toString());
+        Map<String, String> env = new HashMap<>(Map.of("JAVA_HOME", home.toString()));
         if (setting != null) {
-            pb.environment().put("ATLAS_VIRTUAL_THREADS", setting);
+            env.put("ATLAS_VIRTUAL_THREADS", setting);
         }
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "setenv.sh did not finish");
-        return new Result(p.exitValue(), out, err);
+        return SetenvScript.source(env);
     }
 
     private String choice(String javaVersion, String setting) throws Exception {
-        Result r = source(javaVersion, setting);
+        SetenvScript.Result r = source(javaVersion, setting);
         assertEquals(0, r.exit(), r::errors);
         assertTrue(r.opts().contains(" -Xms"), "not setenv.sh's options: " + r.opts());
         Matcher m = Pattern.compile("-Datlas\\.virtualThreads=(\\w+)").matcher(r.opts());
@@ -71,11 +61,11 @@ class SetenvVirtualThreadsTest {
 
     @Test
     void onBeforeJava21AndUnknownValuesStopTomcatWithTheReason() throws Exception {
-        Result old = source("17.0.15", "on");
+        SetenvScript.Result old = source("17.0.15", "on");
         assertEquals(1, old.exit());
         assertEquals("atlas: ATLAS_VIRTUAL_THREADS=on needs Java 21 or later; " + dir.resolve("jdk-17.0.15/bin/java")
                 + " is Java 17 (use auto or off)\n", old.errors());
-        Result bad = source("25.0.3", "maybe");
+        SetenvScript.Result bad = source("25.0.3", "maybe");
         assertEquals(1, bad.exit());
         assertEquals("atlas: ATLAS_VIRTUAL_THREADS must be auto, on or off, got 'maybe'\n", bad.errors());
     }
